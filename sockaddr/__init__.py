@@ -1,0 +1,30 @@
+"""Socket addresses as the exact bytes the kernel uses, and back.
+
+>>> import socket, sockaddr
+>>> data = sockaddr.encode(socket.AF_INET6, ("::1", 8080))
+>>> sockaddr.decode(data)
+('::1', 8080, 0, 0)
+>>> sockaddr.parse(data).sin6_port
+8080
+"""
+
+from __future__ import annotations
+
+from sockaddr import schemas
+from sockaddr.abi import ABI
+from sockaddr.codec import decode, encode, parse
+from sockaddr.errors import DecodeError, SockaddrError, UnresolvedHostError
+from sockaddr.record import Sockaddr
+
+__all__ = [
+    "ABI",
+    "DecodeError",
+    "Sockaddr",
+    "SockaddrError",
+    "UnresolvedHostError",
+    "decode",
+    "encode",
+    "parse",
+    "schemas",
+]
+__version__ = "0.1.0"

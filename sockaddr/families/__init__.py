@@ -1,0 +1,134 @@
+"""Address families: what each element of CPython's address tuple means.
+
+Each module here is one family: which struct it uses (the layout comes from
+``schemas/``), how CPython's ``getsockaddrarg()`` validates and writes its
+tuple, and how ``makesockaddr()`` turns bytes back into a value.  A family is a
+:class:`Family` registered by socket family (encode) and by ``sa_family``
+(decode); :func:`register` lets users add their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar, TypeAlias
+
+from sockaddr import schemas
+from sockaddr.abi import ABI
+from sockaddr.errors import DecodeError
+from sockaddr.layout import FastCodec, Struct
+from sockaddr.record import Sockaddr
+
+__all__ = ["Family", "Interfaces", "decoder_for", "encoder_for", "family_of_struct", "register"]
+
+#: How a caller names interface indexes when decoding bytes from another
+#: machine: a mapping or a function from index to name (``None``: this host).
+Interfaces: TypeAlias = Mapping[int, str] | Callable[[int], str] | None
+
+
+class Family:
+    """The codec of one address family.
+
+    Subclasses set ``name`` (the ``AF_*`` constant), ``struct`` (the C
+    struct) and ``min_length`` (the shortest addrlen the kernel accepts), and
+    implement :meth:`encode` and :meth:`decode`.  ``raw`` names struct members
+    the fast path reads as bytes (an ``in_addr`` as 4 bytes, say).
+    """
+
+    name: ClassVar[str]
+    struct: ClassVar[str]
+    raw: ClassVar[tuple[str, ...]] = ()
+    min_length: ClassVar[int] = 0    # 0: the whole struct
+
+    @property
+    def number(self) -> int:
+        """The family's number (``AF_INET`` is 2)."""
+        return schemas.constant(self.name)
+
+    def layout(self, proto: int, abi: ABI) -> Struct:
+        """The struct for a socket of protocol ``proto`` (union arms chosen)."""
+        return schemas.layout(self.struct, abi)
+
+    def fast(self, abi: ABI) -> FastCodec:
+        """The precompiled struct codec of :attr:`struct` on ``abi``."""
+        return schemas.fast(self.struct, abi, raw=self.raw)
+
+    def check_length(self, data: bytes, abi: ABI, need: int | None = None) -> None:
+        """Raise :class:`DecodeError` when ``data`` is shorter than the kernel allows."""
+        if need is None:
+            need = self.min_length or schemas.layout(self.struct, abi).size
+        if len(data) < need:
+            raise DecodeError.short(self.struct, data, need)
+
+    def padded(self, data: bytes, abi: ABI) -> bytes:
+        """``data`` zero-filled to the struct size, as CPython's zeroed buffer reads."""
+        size = self.fast(abi).size
+        return data if len(data) >= size else data + bytes(size - len(data))
+
+    def encode(self, address: object, *, family: int, proto: int, abi: ABI, caller: str,
+               resolve: bool) -> bytes:
+        """The bytes ``getsockaddrarg()`` builds for ``address``."""
+        raise NotImplementedError
+
+    def decode(self, data: bytes, *, proto: int, abi: ABI, interfaces: Any) -> object:
+        """The value ``makesockaddr()`` returns for ``data`` (checked length)."""
+        raise NotImplementedError
+
+    def parse(self, data: bytes, *, proto: int, abi: ABI) -> Sockaddr:
+        """The lossless record of ``data``."""
+        self.check_length(data, abi)
+        return Sockaddr.from_bytes(self.struct, data, abi=abi, proto=proto,
+                                   layout=self.layout(proto, abi))
+
+
+_ENCODERS: dict[int, Family] = {}
+_DECODERS: dict[int, Family] = {}
+_STRUCTS: dict[str, int] = {}
+
+
+def register(codec: Family, *, encode: int | None = None, decode: int | None = None) -> None:
+    """Make ``codec`` the codec of a socket family (encode) and an ``sa_family`` (decode).
+
+    Both default to the codec's own family number.  Registering again
+    replaces the previous codec, so users can override a family.
+    """
+    number = codec.number
+    _ENCODERS[number if encode is None else encode] = codec
+    if decode != -1:
+        _DECODERS[number if decode is None else decode] = codec
+        _STRUCTS.setdefault(codec.struct, number)
+
+
+def encoder_for(family: int) -> Family | None:
+    """The codec that encodes for a socket of ``family``."""
+    _load()
+    return _ENCODERS.get(family)
+
+
+def decoder_for(family: int) -> Family | None:
+    """The codec that decodes bytes whose ``sa_family`` is ``family``."""
+    _load()
+    return _DECODERS.get(family)
+
+
+def family_of_struct(struct: str) -> int | None:
+    """The family number whose codec uses ``struct``."""
+    _load()
+    return _STRUCTS.get(struct)
+
+
+_loaded = False
+
+
+def _load() -> None:
+    # Families import lazily so that `import sockaddr` stays cheap.
+    global _loaded  # noqa: PLW0603
+    if not _loaded:
+        _loaded = True
+        from sockaddr.families import (  # noqa: F401, PLC0415
+            inet,
+            inet6,
+            netlink,
+            packet,
+            unix,
+            vsock,
+        )

@@ -1,0 +1,108 @@
+"""AF_PACKET: ``struct sockaddr_ll`` (packet(7)).
+
+Tuple ``(ifname, proto[, pkttype[, hatype[, addr]]])``.  The interface name
+is looked up on this host (``SIOCGIFINDEX``) only because the caller gave a
+name; the record from ``parse()`` keeps ``sll_ifindex`` whatever the host.
+
+Decoding names the interface as CPython does, with this host's table, unless
+the caller passes ``interfaces``: a mapping or function from index to name,
+for bytes captured on another machine.  An index nobody knows gives ``''``,
+as in CPython.  The kernel reports ``offsetof(sll_addr) + sll_halen`` bytes,
+so 12 bytes with ``sll_halen == 0`` is a whole address.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import socket
+from typing import Any
+
+from sockaddr._args import bytes_like, c_int, expect_tuple
+from sockaddr.abi import ABI
+from sockaddr.errors import DecodeError
+from sockaddr.families import Family, Interfaces, register
+
+__all__ = ["Packet", "ifindex", "ifname"]
+
+_IFNAMSIZ = 16
+
+
+def ifindex(name: str) -> int:
+    """``ioctl(SIOCGIFINDEX)`` on this host: OSError(ENODEV) when unknown."""
+    try:
+        return socket.if_nametoindex(name)
+    except OSError:
+        raise OSError(errno.ENODEV, os.strerror(errno.ENODEV)) from None
+
+
+def ifname(index: int, interfaces: Interfaces) -> str:
+    """The name of interface ``index``: from ``interfaces``, else this host; ``''`` if unknown."""
+    if interfaces is None:
+        try:
+            return socket.if_indextoname(index)
+        except OSError:
+            return ""
+    if callable(interfaces):
+        return interfaces(index)
+    return interfaces.get(index, "")
+
+
+def interface_name(value: object, what: str) -> str:
+    """Code ``s`` for an interface name: str only, no NUL, at most 15 bytes."""
+    if not isinstance(value, str):
+        raise TypeError(what)
+    raw = value.encode("utf-8")
+    if b"\0" in raw:
+        raise ValueError("embedded null character")
+    return value
+
+
+class Packet(Family):
+    """AF_PACKET: ``(ifname, proto, pkttype, hatype, addr)``."""
+
+    name = "AF_PACKET"
+    struct = "sockaddr_ll"
+    min_length = 12      # offsetof(struct sockaddr_ll, sll_addr)
+
+    def encode(self, address: object, *, family: int, proto: int, abi: ABI, caller: str,
+               resolve: bool) -> bytes:
+        shape = "AF_PACKET address must be a tuple of two to five elements"
+        items = expect_tuple(address, caller, "AF_PACKET")
+        if not 2 <= len(items) <= 5:
+            raise TypeError(shape)
+        name = interface_name(items[0], shape)
+        out_of_range = f"{caller}(): address argument out of range"
+        number = c_int(items[1], overflow=out_of_range)
+        pkttype = c_int(items[2], overflow=out_of_range) if len(items) > 2 else 0
+        hatype = c_int(items[3], overflow=out_of_range) if len(items) > 3 else 0
+        hwaddr = bytes_like(items[4]) if len(items) > 4 else b""
+        if len(name.encode()) >= _IFNAMSIZ:
+            raise ValueError(f"{caller}(): AF_PACKET interface name too long "
+                             f"({len(name.encode())} bytes, at most {_IFNAMSIZ - 1})")
+        index = ifindex(name)
+        if len(hwaddr) > 8:
+            raise ValueError("Hardware address must be 8 bytes or less")
+        if not 0 <= number <= 0xFFFF:
+            raise OverflowError(f"{caller}(): proto must be 0-65535.")
+        if not 0 <= pkttype <= 0xFF:
+            raise OverflowError(f"{caller}(): pkttype must be 0-255.")
+        if not 0 <= hatype <= 0xFFFF:
+            raise OverflowError(f"{caller}(): hatype must be 0-65535.")
+        return self.fast(abi).pack(socket.AF_PACKET, number, index, hatype, pkttype,
+                                   len(hwaddr), hwaddr)
+
+    def decode(self, data: bytes, *, proto: int, abi: ABI, interfaces: Any) -> object:
+        self.check_length(data, abi)
+        _, number, index, hatype, pkttype, halen, _ = self.fast(abi).unpack(
+            self.padded(data, abi))
+        end = self.min_length + halen
+        if len(data) < end:
+            raise DecodeError(f"sll_halen {halen} needs {end} bytes, got {len(data)} "
+                              f"(truncated at offset {len(data)})", offset=len(data),
+                              struct=self.struct, data=data)
+        return (ifname(index, interfaces), number, pkttype, hatype,
+                data[self.min_length:end])
+
+
+register(Packet())

@@ -1,0 +1,58 @@
+"""AF_UNIX: ``struct sockaddr_un`` (unix(7)).
+
+CPython (``getsockaddrarg``/``makesockaddr``, Linux): a ``str`` is encoded
+with the file-system encoding; any bytes-like object is taken as is.  A name
+that is empty or starts with NUL is an abstract name (or autobind) with addrlen
+``2 + len``; anything else is a path with addrlen ``2 + len + 1`` (the NUL
+counts, as in 3.9+).  Decoding gives ``bytes`` for an abstract name, ``str``
+for a path (up to the first NUL) and ``''`` for an unnamed socket.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from sockaddr._args import bytes_like
+from sockaddr.abi import ABI
+from sockaddr.errors import DecodeError
+from sockaddr.families import Family, register
+
+__all__ = ["Unix"]
+
+
+class Unix(Family):
+    """AF_UNIX: pathname, Linux abstract name, or unnamed."""
+
+    name = "AF_UNIX"
+    struct = "sockaddr_un"
+    min_length = 2      # offsetof(sun_path): an unnamed socket
+
+    def encode(self, address: object, *, family: int, proto: int, abi: ABI, caller: str,
+               resolve: bool) -> bytes:
+        path = os.fsencode(address) if isinstance(address, str) else bytes_like(address)
+        fast = self.fast(abi)
+        room = fast.size - 2
+        abstract = abi.os == "linux" and (not path or path[0] == 0)
+        if len(path) > room or (not abstract and len(path) == room):
+            raise OSError("AF_UNIX path too long")
+        length = 2 + len(path) + (0 if abstract else 1)
+        return fast.pack(family, path)[:length]
+
+    def decode(self, data: bytes, *, proto: int, abi: ABI, interfaces: Any) -> object:
+        self.check_length(data, abi)
+        size = self.fast(abi).size
+        if len(data) > size:
+            raise DecodeError(f"{len(data)} bytes, at most {size}", offset=size,
+                              struct=self.struct, data=data)
+        path = data[2:]
+        if path and path[0] == 0:
+            return path
+        return os.fsdecode(path.partition(b"\0")[0])
+
+    def parse(self, data: bytes, *, proto: int, abi: ABI) -> Any:
+        self.decode(data, proto=proto, abi=abi, interfaces=None)   # same length rules
+        return super().parse(data, proto=proto, abi=abi)
+
+
+register(Unix())

@@ -1,0 +1,44 @@
+"""AF_VSOCK: ``struct sockaddr_vm`` (vsock(7)); tuple ``(cid, port)``.
+
+``svm_flags`` (``VMADDR_FLAG_TO_HOST``) has no place in CPython's tuple: it is
+zero when encoding a tuple, shown by ``parse()``, and set through a record:
+``sockaddr.encode(AF_VSOCK, Sockaddr.build("sockaddr_vm", svm_cid=…, svm_flags=1))``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sockaddr._args import index, unsigned
+from sockaddr.abi import ABI
+from sockaddr.families import Family, register
+
+__all__ = ["Vsock"]
+
+
+class Vsock(Family):
+    """AF_VSOCK: ``(svm_cid, svm_port)``."""
+
+    name = "AF_VSOCK"
+    struct = "sockaddr_vm"
+
+    def encode(self, address: object, *, family: int, proto: int, abi: ABI, caller: str,
+               resolve: bool) -> bytes:
+        if not isinstance(address, tuple):
+            raise TypeError("getsockaddrarg: AF_VSOCK address must be tuple, "
+                            f"not {type(address).__name__}")
+        if len(address) != 2:
+            raise TypeError(f"getsockaddrarg() takes exactly 2 arguments "
+                            f"({len(address)} given)")
+        cid, port = (index(v) for v in address)
+        cid = unsigned(cid, 32, f"{caller}(): cid must be 0-4294967295.")
+        port = unsigned(port, 32, f"{caller}(): port must be 0-4294967295.")
+        return self.fast(abi).pack(family, 0, port, cid, 0, bytes(3))
+
+    def decode(self, data: bytes, *, proto: int, abi: ABI, interfaces: Any) -> object:
+        self.check_length(data, abi)
+        _, _, port, cid, _, _ = self.fast(abi).unpack(data)
+        return cid, port
+
+
+register(Vsock())

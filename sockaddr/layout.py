@@ -1,0 +1,366 @@
+"""C layouts computed from the schema declarations, for one ABI.
+
+This is the only place that knows C's layout rules (alignment, padding,
+unions, arrays).  Everything that reads or writes bytes derives from a
+:class:`Struct` built here: the embeddable :mod:`construct` form
+(:func:`to_construct`), the lossless record reader/writer (:func:`read`,
+:func:`write`) and the precompiled :mod:`struct` fast path
+(:class:`FastCodec`).
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeAlias
+
+import construct as cs
+
+from sockaddr.abi import ABI
+
+__all__ = [
+    "Array", "Bytes", "CType", "FastCodec", "Field", "Scalar", "Struct", "Union",
+    "Value", "read", "to_construct", "write",
+]
+
+#: A field's value in a record: int, bytes, a tuple (array) or a mapping (struct).
+Value: TypeAlias = Any
+
+
+@dataclass(frozen=True)
+class Scalar:
+    """An integer of ``size`` bytes in byte order ``order`` (``"<"``/``">"``)."""
+
+    ctype: str
+    size: int
+    align: int
+    signed: bool
+    order: str
+
+
+@dataclass(frozen=True)
+class Bytes:
+    """``char``/``__u8`` arrays: kept as :class:`bytes`, never decoded here."""
+
+    size: int
+    align: int = 1
+
+
+@dataclass(frozen=True)
+class Array:
+    """``elem name[count]`` for any element type but bytes."""
+
+    elem: CType
+    count: int
+    size: int
+    align: int
+
+
+@dataclass(frozen=True)
+class Field:
+    """One member at its byte offset.  ``hole`` marks padding C adds silently."""
+
+    name: str
+    offset: int
+    type: CType
+    hole: bool = False
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class Struct:
+    """A C struct; ``fields`` tile it completely (holes are explicit fields)."""
+
+    name: str
+    fields: tuple[Field, ...]
+    size: int
+    align: int
+    doc: str = ""
+    _index: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._index.update((f.name, f) for f in self.fields)
+
+    def field(self, name: str) -> Field:
+        """The member called ``name`` (C name)."""
+        return self._index[name]
+
+    def offsetof(self, path: str) -> int:
+        """``offsetof(struct, a.b.c)``, through nested structs and unions."""
+        ctype: CType = self
+        offset = 0
+        for part in path.split("."):
+            if isinstance(ctype, Struct):
+                member = ctype.field(part)
+            elif isinstance(ctype, Union):
+                member = ctype.arm(part)
+            else:
+                raise KeyError(path)
+            offset += member.offset
+            ctype = member.type
+        return offset
+
+    def select(self, **arms: str) -> Struct:
+        """This struct with the union member ``name`` replaced by its arm.
+
+        The arm is padded to the union's size, so offsets do not move.  A
+        union that is not selected reads and writes as raw bytes.
+        """
+        fields = []
+        for f in self.fields:
+            if f.name in arms and isinstance(f.type, Union):
+                arm = f.type.arm(arms[f.name])
+                fields.append(Field(f.name, f.offset, _pad_to(arm.type, f.type.size)))
+            else:
+                fields.append(f)
+        return Struct(self.name, tuple(fields), self.size, self.align, self.doc)
+
+    def leaves(self, raw: tuple[str, ...] = ()) -> Iterator[tuple[str, int, Scalar | Bytes]]:
+        """Every scalar or byte run as ``(dotted.path, offset, type)``.
+
+        Members named in ``raw`` come out whole, as one run of bytes.
+        """
+        yield from _leaves(self, "", 0, raw)
+
+
+@dataclass(frozen=True)
+class Union:
+    """A C union: every arm starts at offset 0."""
+
+    name: str
+    arms: tuple[Field, ...]
+    size: int
+    align: int
+
+    def arm(self, name: str) -> Field:
+        """The arm called ``name``."""
+        for arm in self.arms:
+            if arm.name == name:
+                return arm
+        raise KeyError(f"union {self.name} has no arm {name!r}")
+
+
+CType: TypeAlias = Scalar | Bytes | Array | Struct | Union
+
+
+def _pad_to(ctype: CType, size: int) -> Struct:
+    fields = [Field("", 0, ctype)] if not isinstance(ctype, Struct) else list(ctype.fields)
+    end = ctype.size
+    if end < size:
+        fields.append(Field(f"_pad{end}", end, Bytes(size - end), hole=True))
+    name = ctype.name if isinstance(ctype, Struct | Union) else ""
+    return Struct(name, tuple(fields), size, ctype.align)
+
+
+def _leaves(ctype: CType, path: str, base: int,
+            raw: tuple[str, ...]) -> Iterator[tuple[str, int, Scalar | Bytes]]:
+    if path in raw:
+        yield path, base, Bytes(ctype.size)
+    elif isinstance(ctype, Scalar | Bytes):
+        yield path, base, ctype
+    elif isinstance(ctype, Union):
+        yield path, base, Bytes(ctype.size)
+    elif isinstance(ctype, Array):
+        for i in range(ctype.count):
+            yield from _leaves(ctype.elem, f"{path}[{i}]", base + i * ctype.elem.size, raw)
+    else:
+        for f in ctype.fields:
+            sub = f"{path}.{f.name}" if path and f.name else (f.name or path)
+            yield from _leaves(f.type, sub, base + f.offset, raw)
+
+
+def align_up(n: int, a: int) -> int:
+    """``n`` rounded up to a multiple of ``a``."""
+    return (n + a - 1) // a * a
+
+
+def make_struct(name: str, members: list[tuple[str, CType, str]], *,
+                packed: bool = False, align: int | None = None, doc: str = "") -> Struct:
+    """Lay out ``members`` as a C compiler does, naming the holes ``_padN``."""
+    fields: list[Field] = []
+    offset = 0
+    max_align = 1
+    for mname, ctype, mdoc in members:
+        a = 1 if packed else ctype.align
+        start = align_up(offset, a)
+        if start > offset:
+            fields.append(Field(f"_pad{offset}", offset, Bytes(start - offset), hole=True))
+        fields.append(Field(mname, start, ctype, doc=mdoc))
+        offset = start + ctype.size
+        max_align = max(max_align, a)
+    if align is not None:
+        max_align = max(max_align, align)
+    size = align_up(offset, max_align)
+    if size > offset:
+        fields.append(Field(f"_pad{offset}", offset, Bytes(size - offset), hole=True))
+    return Struct(name, tuple(fields), size, max_align, doc)
+
+
+def make_union(name: str, members: list[tuple[str, CType, str]], *,
+               align: int | None = None) -> Union:
+    """Lay out a C union: size of the largest arm, rounded to its alignment."""
+    max_align = max([m[1].align for m in members] + [align or 1])
+    size = align_up(max(m[1].size for m in members), max_align)
+    return Union(name, tuple(Field(n, 0, t, doc=d) for n, t, d in members), size, max_align)
+
+
+def make_array(elem: CType, count: int) -> CType:
+    """``elem[count]``: bytes for char-like elements, an :class:`Array` otherwise."""
+    if isinstance(elem, Scalar) and elem.size == 1:
+        return Bytes(count)
+    return Array(elem, count, elem.size * count, elem.align)
+
+
+def scalar(abi: ABI, ctype: str) -> Scalar:
+    """The :class:`Scalar` for a C type name on ``abi``."""
+    p = abi.primitive(ctype)
+    return Scalar(ctype, p.size, p.align, p.signed, p.order)
+
+
+# -- the lossless reader and writer (records) ---------------------------------
+
+def read(ctype: CType, data: bytes | memoryview, offset: int = 0) -> Value:
+    """The value of ``ctype`` at ``offset``: ints, bytes, tuples, dicts."""
+    if isinstance(ctype, Scalar):
+        end = offset + ctype.size
+        return int.from_bytes(data[offset:end], "little" if ctype.order == "<" else "big",
+                              signed=ctype.signed)
+    if isinstance(ctype, Bytes):
+        return bytes(data[offset:offset + ctype.size])
+    if isinstance(ctype, Union):
+        return bytes(data[offset:offset + ctype.size])
+    if isinstance(ctype, Array):
+        step = ctype.elem.size
+        return tuple(read(ctype.elem, data, offset + i * step) for i in range(ctype.count))
+    if len(ctype.fields) == 1 and not ctype.fields[0].name:
+        return read(ctype.fields[0].type, data, offset)
+    return {f.name: read(f.type, data, offset + f.offset) for f in ctype.fields}
+
+
+def write(ctype: CType, value: Value, buf: bytearray, offset: int = 0, path: str = "") -> None:
+    """Write ``value`` (as :func:`read` returns it) into ``buf`` at ``offset``.
+
+    Raises :class:`OverflowError` for an integer that does not fit and
+    :class:`ValueError` for bytes of the wrong length: nothing is truncated.
+    """
+    if isinstance(ctype, Scalar):
+        order: Literal["little", "big"] = "little" if ctype.order == "<" else "big"
+        try:
+            buf[offset:offset + ctype.size] = int(value).to_bytes(ctype.size, order,
+                                                                   signed=ctype.signed)
+        except OverflowError:
+            raise OverflowError(f"{path or 'value'} = {value!r} does not fit "
+                                f"{ctype.ctype}") from None
+    elif isinstance(ctype, Bytes | Union):
+        raw = bytes(value)
+        if len(raw) != ctype.size:
+            raise ValueError(f"{path or 'value'} must be {ctype.size} bytes, got {len(raw)}")
+        buf[offset:offset + ctype.size] = raw
+    elif isinstance(ctype, Array):
+        items = tuple(value)
+        if len(items) != ctype.count:
+            raise ValueError(f"{path} must have {ctype.count} items, got {len(items)}")
+        for i, item in enumerate(items):
+            write(ctype.elem, item, buf, offset + i * ctype.elem.size, f"{path}[{i}]")
+    elif len(ctype.fields) == 1 and not ctype.fields[0].name:
+        write(ctype.fields[0].type, value, buf, offset, path)
+    else:
+        if not isinstance(value, Mapping):
+            raise TypeError(f"{path or ctype.name} must be a mapping of its fields")
+        for f in ctype.fields:
+            sub = f"{path}.{f.name}" if path else f.name
+            if f.name in value:
+                write(f.type, value[f.name], buf, offset + f.offset, sub)
+
+
+# -- the fast path --------------------------------------------------------------
+
+_CODES = {(1, False): "B", (2, False): "H", (4, False): "I", (8, False): "Q",
+          (1, True): "b", (2, True): "h", (4, True): "i", (8, True): "q"}
+
+
+class FastCodec:
+    """A precompiled :mod:`struct` reader/writer of one layout's leaves.
+
+    ``names`` are the dotted leaf paths, in offset order; :meth:`unpack`
+    returns their values in that order and :meth:`pack` takes them back.
+    Fields listed in ``raw`` are read as bytes whatever their C type (an
+    ``in_addr`` is easier to use as four bytes).  Runs of one byte order
+    share one :class:`struct.Struct`, so a sockaddr that mixes network and
+    host order costs two calls.
+    """
+
+    def __init__(self, layout: Struct, raw: tuple[str, ...] = ()) -> None:
+        self.layout = layout
+        self.size = layout.size
+        names: list[str] = []
+        runs: list[tuple[str, int, list[str]]] = []   # (order, start, codes)
+        for path, offset, ctype in layout.leaves(raw):
+            names.append(path)
+            if isinstance(ctype, Bytes):
+                code, order = f"{ctype.size}s", None
+            else:
+                code, order = _CODES[ctype.size, ctype.signed], ctype.order
+            if ctype.size == 1 or order is None:
+                order = runs[-1][0] if runs else "<"
+            if runs and runs[-1][0] == order:
+                runs[-1][2].append(code)
+            else:
+                runs.append((order, offset, [code]))
+        self.names = tuple(names)
+        self._structs = tuple((struct.Struct(o + "".join(c)), start) for o, start, c in runs)
+        self._counts = tuple(len(c) for _, _, c in runs)
+        if len(self._structs) == 1:
+            only = self._structs[0][0]
+            self.unpack = only.unpack_from  # type: ignore[method-assign,assignment]
+            self.pack = only.pack  # type: ignore[method-assign]
+
+    def index(self, name: str) -> int:
+        """Position of leaf ``name`` in the tuples of :meth:`unpack`."""
+        return self.names.index(name)
+
+    def unpack(self, data: bytes | bytearray | memoryview, offset: int = 0) -> tuple[Any, ...]:
+        """Leaf values from ``data[offset:offset+size]``."""
+        out: tuple[Any, ...] = ()
+        for s, start in self._structs:
+            out += s.unpack_from(data, offset + start)
+        return out
+
+    def pack(self, *values: Any) -> bytes:
+        """The bytes of the layout holding ``values`` (in :attr:`names` order)."""
+        parts = []
+        i = 0
+        for (s, _), n in zip(self._structs, self._counts, strict=True):
+            parts.append(s.pack(*values[i:i + n]))
+            i += n
+        return b"".join(parts)
+
+
+# -- the construct form -----------------------------------------------------------
+
+def to_construct(ctype: CType) -> cs.Construct:
+    """The :mod:`construct` equivalent of ``ctype``.
+
+    Holes become ``_padN`` fields that default to zero bytes, so parse keeps
+    them (lossless) and build does not need them.
+    """
+    if isinstance(ctype, Scalar):
+        code = _CODES[ctype.size, ctype.signed]
+        return cs.FormatField(ctype.order, {"I": "L", "i": "l"}.get(code, code))
+    if isinstance(ctype, Bytes):
+        return cs.Bytes(ctype.size)
+    if isinstance(ctype, Array):
+        return cs.Array(ctype.count, to_construct(ctype.elem))
+    if isinstance(ctype, Union):
+        return cs.Union(0, *[a.name / cs.Padded(ctype.size, to_construct(a.type))
+                             for a in ctype.arms])
+    if len(ctype.fields) == 1 and not ctype.fields[0].name:
+        return to_construct(ctype.fields[0].type)
+    members = []
+    for f in ctype.fields:
+        sub = to_construct(f.type)
+        if f.hole:
+            sub = cs.Default(sub, bytes(f.type.size))
+        members.append(f.name / sub)
+    return cs.Struct(*members)
