@@ -1,0 +1,90 @@
+"""The three forms derived from one schema agree: construct, the struct fast path, records.
+
+construct is the reference form (an independent interpreter of the same
+declaration); the fast path and the lossless reader/writer must read and
+write the same bytes on every ABI.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sockaddr import schemas
+from sockaddr.abi import ABI, KNOWN
+from sockaddr.layout import Struct, read, write
+
+STRUCTS = sorted({name for schema, name in schemas.structs() if name in schema.structs})
+ABIS = sorted(KNOWN)
+
+
+def _plain(value: Any) -> Any:
+    """construct's Containers and ListContainers as dicts and tuples, holes included."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items() if not k.startswith("_io")}
+    if isinstance(value, list):
+        return tuple(_plain(v) for v in value)
+    return value
+
+
+@pytest.mark.parametrize("abi", ABIS)
+@pytest.mark.parametrize("name", STRUCTS)
+@settings(max_examples=25, deadline=None)
+@given(data=st.data())
+def test_forms_agree(name: str, abi: str, data: st.DataObject) -> None:
+    layout = schemas.layout(name, abi)
+    raw = data.draw(st.binary(min_size=layout.size, max_size=layout.size))
+    lossless = read(layout, raw)
+    con = schemas.get(name, abi)
+    assert _plain(con.parse(raw)) == lossless
+    assert con.build(con.parse(raw)) == raw
+    buf = bytearray(layout.size)
+    write(layout, lossless, buf)
+    assert bytes(buf) == raw
+    fast = schemas.fast(name, abi)
+    values = fast.unpack(raw)
+    assert fast.pack(*values) == raw
+    leaves = dict(zip(fast.names, values, strict=True))
+    for path, _, _ in layout.leaves():
+        assert leaves[path] == _lookup(lossless, path)
+
+
+def _lookup(value: Any, path: str) -> Any:
+    for part in path.replace("[", ".[").split("."):
+        value = value[int(part[1:-1])] if part.startswith("[") else value[part]
+    return value
+
+
+@pytest.mark.parametrize("abi", ABIS)
+@pytest.mark.parametrize("name", STRUCTS)
+def test_fields_tile_the_struct(name: str, abi: str) -> None:
+    layout: Struct = schemas.layout(name, abi)
+    end = 0
+    for field in layout.fields:
+        assert field.offset == end, f"{name}.{field.name} leaves a gap"
+        end = field.offset + field.type.size
+    assert end == layout.size
+
+
+def test_abi_widths() -> None:
+    assert ABI.get("linux-i386").primitive("u64").align == 4
+    assert ABI.get("linux-armhf").primitive("u64").align == 8
+    assert ABI.get("linux-i386").primitive("long").size == 4
+    assert ABI.get("linux-s390x").primitive("u32").order == ">"
+    assert ABI.get("linux-s390x").primitive("be16").order == ">"
+    assert ABI.get("linux-x86_64").primitive("be16").order == ">"
+    assert ABI.get("linux-ppc64").primitive("le16").order == "<"
+    with pytest.raises(ValueError, match="unknown ABI"):
+        ABI.get("linux-vax")
+
+
+def test_host_abi_matches_interpreter() -> None:
+    import struct
+    import sys
+
+    host = ABI.get()
+    assert host.byteorder == sys.byteorder
+    assert host.long_size == struct.calcsize("l")
