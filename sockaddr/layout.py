@@ -353,8 +353,9 @@ def to_construct(ctype: CType) -> cs.Construct:
     if isinstance(ctype, Array):
         return cs.Array(ctype.count, to_construct(ctype.elem))
     if isinstance(ctype, Union):
-        return cs.Union(0, *[a.name / cs.Padded(ctype.size, to_construct(a.type))
-                             for a in ctype.arms])
+        # Padded gives the union a size (a bare construct Union has none).
+        return cs.Padded(ctype.size, cs.Union(0, *[
+            a.name / cs.Padded(ctype.size, to_construct(a.type)) for a in ctype.arms]))
     if len(ctype.fields) == 1 and not ctype.fields[0].name:
         return to_construct(ctype.fields[0].type)
     members = []

@@ -100,8 +100,10 @@ def _index() -> tuple[dict[str, Schema], dict[str, Schema], dict[str, Schema], d
         for table, names in ((consts, schema.constants), (types, schema.structs),
                              (types, schema.unions), (tdefs, schema.typedefs)):
             for name in names:
-                if name in table or (table is types and name in tdefs):
-                    raise ValueError(f"{name} is declared twice: in {table[name].path} "
+                # Struct, union and typedef names share one namespace here.
+                clash = consts if table is consts else {**types, **tdefs}
+                if name in clash:
+                    raise ValueError(f"{name} is declared twice: in {clash[name].path} "
                                      f"and {schema.path}")
                 table[name] = schema
                 owners[name] = schema

@@ -28,7 +28,6 @@ from oracle import (
     build_shim,
     unavailable_reason,
 )
-from oracle.fixtures import cpython_oracle  # noqa: F401 - pytest fixture
 
 AF_CAN = 29
 CAN_RAW, CAN_ISOTP, CAN_J1939 = 1, 6, 7
@@ -50,7 +49,8 @@ class HostStr(str):
 
 
 @pytest.fixture
-def oracle(cpython_oracle: CPythonOracle) -> CPythonOracle:  # noqa: F811 - fixture
+def oracle(cpython_oracle: CPythonOracle) -> CPythonOracle:
+    """The session's oracle (``cpython_oracle`` comes from tests/conftest.py)."""
     return cpython_oracle
 
 
@@ -281,6 +281,17 @@ def test_decode_unix_length_past_buffer(oracle: CPythonOracle) -> None:
     overread = oracle.decode(socket.AF_UNIX, data, via="getsockname")
     assert overread.reads_uninit
     assert overread.value == b"\x00" + b"a" * 107 + bytes(10)
+
+
+@pytest.mark.parametrize("via", DECODE_VIAS)
+def test_decode_unix_path_without_nul_reads_uninit(oracle: CPythonOracle, via: str) -> None:
+    # strlen() runs past the 110-byte sockaddr_un into the rest of the buffer
+    full = oracle.decode(socket.AF_UNIX, b"\x01\x00" + b"a" * 108, via=via)
+    assert full.reads_uninit
+    assert full.value == "a" * 108
+    short = oracle.decode(socket.AF_UNIX, b"\x01\x00" + b"a" * 107, via=via)
+    assert not short.reads_uninit
+    assert short.value == "a" * 107
 
 
 def test_decode_reads_uninit(oracle: CPythonOracle) -> None:

@@ -20,22 +20,28 @@ unwritten) are found empirically: each encode runs three times, each time right
 after a "primer" call through the same method and call site that fills the same
 stack slot with 0x00, 0xA5 or 0x5A.  Offsets that keep the primer's pattern (or
 vary between runs) are reported in ``Outcome.uninit`` and read as 0 in
-``Outcome.value``.  Decodes are primed the same way (the whole 128-byte buffer);
-if the result depends on the pattern, ``Outcome.reads_uninit`` is True and
-``value`` is the result with a zero-filled buffer.
+``Outcome.value``.  Decodes also run three times: primed the same way, and
+with the shim writing the pattern into CPython's 128-byte ``sock_addr_t`` past
+the size CPython offered (bytes neither CPython's memset nor the kernel would
+write).  If the result depends on the pattern, ``Outcome.reads_uninit`` is True
+and ``value`` is the result with zero-filled garbage.  Reads past the 128-byte
+buffer are only caught when the stack there happens to differ between runs.
 """
 
 from __future__ import annotations
 
 import builtins
+import contextlib
 import functools
 import hashlib
 import importlib
+import io
 import os
 import pickle
 import platform
 import select
 import shutil
+import signal
 import socket
 import struct
 import subprocess
@@ -44,7 +50,7 @@ import tempfile
 import threading
 import time
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -151,9 +157,6 @@ def build_shim() -> Path:
     """
     if not sys.platform.startswith("linux"):
         raise OracleError(f"the LD_PRELOAD shim needs Linux, not {sys.platform}")
-    compiler = _compiler()
-    if compiler is None:
-        raise OracleError(f"gcc not found: needed to build the LD_PRELOAD shim {SHIM_SOURCE}")
     try:
         source = SHIM_SOURCE.read_bytes()
     except OSError as exc:
@@ -163,6 +166,9 @@ def build_shim() -> Path:
     with _build_lock:
         if target.is_file():
             return target
+        compiler = _compiler()
+        if compiler is None:
+            raise OracleError(f"gcc not found: needed to build the LD_PRELOAD shim {SHIM_SOURCE}")
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -242,7 +248,7 @@ def _exception_class(module: str, qualname: str) -> type[BaseException]:
 
 def _describe_address(address: object) -> str:
     text = repr(address)
-    return text if len(text) <= 200 else text[:200] + "..."
+    return text if len(text) <= 300 else text[:300] + "..."
 
 
 class _Pickler(pickle.Pickler):
@@ -255,8 +261,6 @@ class _Pickler(pickle.Pickler):
 
 
 def _dumps(obj: object) -> bytes:
-    import io
-
     buffer = io.BytesIO()
     _Pickler(buffer, protocol=_PICKLE_PROTOCOL).dump(obj)
     return buffer.getvalue()
@@ -266,7 +270,10 @@ class _Worker:
     """One worker subprocess and its two pipes."""
 
     def __init__(self, python: str, shim: Path) -> None:
-        self.stderr: IO[bytes] = tempfile.TemporaryFile(prefix="sockaddr-oracle-stderr-")
+        # closed by _cleanup(), when the worker goes
+        self.stderr: IO[bytes] = tempfile.TemporaryFile(  # noqa: SIM115
+            prefix="sockaddr-oracle-stderr-"
+        )
         request_read, self.request_fd = os.pipe()
         self.reply_fd, reply_write = os.pipe()
         env = dict(os.environ)
@@ -274,7 +281,7 @@ class _Worker:
         env["LD_PRELOAD"] = f"{shim} {preload}".strip()
         command = [python, "-I", str(WORKER_SCRIPT), str(shim), str(request_read), str(reply_write)]
         try:
-            self.process = subprocess.Popen(  # noqa: S603 - fixed argv
+            self.process = subprocess.Popen(
                 command,
                 stdin=subprocess.DEVNULL,
                 stdout=self.stderr,
@@ -299,10 +306,8 @@ class _Worker:
     @staticmethod
     def _cleanup(process: subprocess.Popen[bytes], stderr: IO[bytes], *fds: int) -> None:
         for fd in fds:
-            try:
+            with contextlib.suppress(OSError):
                 os.close(fd)
-            except OSError:
-                pass
         if process.poll() is None:
             process.kill()
         process.wait()
@@ -325,8 +330,6 @@ class _Worker:
         tail = self.stderr_tail()
         if code < 0:
             try:
-                import signal
-
                 status = f"killed by {signal.Signals(-code).name}"
             except ValueError:
                 status = f"killed by signal {-code}"
@@ -447,19 +450,21 @@ class CPythonOracle:
     def _request(self, request: tuple[object, ...]) -> Any:
         try:
             payload = _dumps(request)
-        except Exception as exc:  # noqa: BLE001 - anything pickling can raise
+        except Exception as exc:
             raise OracleError(
                 f"cannot send {_describe_address(request)} to the worker: "
                 f"{type(exc).__name__}: {exc}"
             ) from exc
         with self._lock:
             worker = self._ensure_worker()
-            worker.send(payload)
             try:
+                worker.send(payload)
                 kind, body = worker.receive(self.timeout)
-            except WorkerCrashedError:
+            except WorkerCrashedError as exc:
                 self._worker = None
-                raise
+                raise WorkerCrashedError(
+                    f"{exc.args[0]}\n--- request ---\n{_describe_address(request)}"
+                ) from None
         if kind == "error":
             raise OracleError(body)
         return body
@@ -477,13 +482,13 @@ class CPythonOracle:
         address: object,
         *,
         proto: int = 0,
-        type: int = socket.SOCK_DGRAM,  # noqa: A002 - mirrors socket.socket()
+        type: int = socket.SOCK_DGRAM,
         caller: str = "bind",
     ) -> Outcome:
         """Runs ``socket.socket(family, type, proto).<caller>(address)``."""
         if caller not in ENCODE_CALLERS:
             raise ValueError(f"caller must be one of {ENCODE_CALLERS}, not {caller!r}")
-        body = self._request(("encode", family, address, proto, type, caller))
+        body = self._request(("encode", int(family), address, int(proto), int(type), caller))
         exc_type, exc_msg = self._exc(body["exc"])
         return Outcome(
             value=body["value"],
@@ -498,7 +503,7 @@ class CPythonOracle:
         data: bytes,
         *,
         proto: int = 0,
-        type: int = socket.SOCK_DGRAM,  # noqa: A002 - mirrors socket.socket()
+        type: int = socket.SOCK_DGRAM,
         via: str = "getsockname",
     ) -> Outcome:
         """Makes the "kernel" return ``data`` as the address to ``<via>()``.
@@ -508,7 +513,7 @@ class CPythonOracle:
         """
         if via not in DECODE_VIAS:
             raise ValueError(f"via must be one of {DECODE_VIAS}, not {via!r}")
-        body = self._request(("decode", family, bytes(data), proto, type, via))
+        body = self._request(("decode", int(family), bytes(data), int(proto), int(type), via))
         exc_type, exc_msg = self._exc(body["exc"])
         return Outcome(
             value=body["value"],

@@ -64,6 +64,13 @@ static size_t primer_len;
 static int primer_pending;
 static long last_capacity = -1; /* *addrlen the caller offered last time */
 
+/* Garbage simulation: an injecting call also fills its buffer from the size
+ * the caller offered up to fill_upto with fill_byte (bytes that neither
+ * CPython's memset nor the kernel would have written). */
+static int fill_enabled;
+static unsigned char fill_byte;
+static size_t fill_upto;
+
 typedef int (*bind_fn)(int, const struct sockaddr *, socklen_t);
 typedef ssize_t (*sendto_fn)(int, const void *, size_t, int,
                              const struct sockaddr *, socklen_t);
@@ -117,6 +124,9 @@ static void inject(int call, void *addr, socklen_t *len) {
         size_t n = inject_len < (size_t)*len ? inject_len : (size_t)*len;
         memcpy(addr, inject_buf, n);
     }
+    if (addr != NULL && fill_enabled && (size_t)*len < fill_upto) {
+        memset((unsigned char *)addr + *len, fill_byte, fill_upto - (size_t)*len);
+    }
     *len = (socklen_t)inject_len;
 }
 
@@ -146,6 +156,7 @@ int oracle_disarm(int fd) {
 void oracle_reset(void) {
     captured_len = -1;
     primer_pending = 0;
+    fill_enabled = 0;
     last_capacity = -1;
     last_call = ORACLE_NONE;
     hits = 0;
@@ -194,6 +205,16 @@ int oracle_set_primer_inject(const unsigned char *data, size_t len) {
     primer_len = len;
     primer_pending = 1;
     return 0;
+}
+
+/* Enables (upto > 0) or disables (upto == 0) the garbage fill of injecting
+ * calls: bytes [*addrlen offered, upto) of the caller's buffer get `byte`.
+ * Only for callers whose buffer really is `upto` bytes (CPython's 128-byte
+ * sock_addr_t). */
+void oracle_set_fill(int byte, size_t upto) {
+    fill_enabled = upto > 0;
+    fill_byte = (unsigned char)byte;
+    fill_upto = upto;
 }
 
 /* The *addrlen (buffer size) offered by the last real injecting call. */

@@ -29,13 +29,19 @@ import pickle
 import socket
 import struct
 import sys
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # runtime-free, so the worker also runs on older interpreters
+    from collections.abc import Callable, Sequence
+
+    ExcInfo = tuple[str, str, str]
+    Call = tuple[Callable[..., Any], tuple[Any, ...]]
 
 PICKLE_PROTOCOL = 4
 HEADER = struct.Struct(">I")
 
 # Shim call codes (enum oracle_call in shim.c).
-CALL_CODES: Dict[str, int] = {
+CALL_CODES: dict[str, int] = {
     "bind": 1,
     "connect": 2,
     "connect_ex": 2,
@@ -67,9 +73,6 @@ PATTERNS = (0x00, 0xA5, 0x5A)
 SOCK_ADDR_T_SIZE = 128  # sizeof(sock_addr_t) on Linux (it holds sockaddr_storage)
 MAX_CACHED_SOCKETS = 256
 
-ExcInfo = Tuple[str, str, str]
-Call = Tuple[Callable[..., Any], Tuple[Any, ...]]
-
 
 class OracleFailure(Exception):
     """An error of the oracle machinery (reported to the parent as "error")."""
@@ -79,7 +82,7 @@ def describe_exception(exc: BaseException) -> ExcInfo:
     cls = type(exc)
     try:
         message = str(exc)
-    except Exception as err:  # noqa: BLE001 - str() of a foreign exception
+    except Exception as err:
         message = f"<str() failed: {err!r}>"
     return (cls.__module__, cls.__qualname__, message)
 
@@ -93,7 +96,7 @@ class Engine:
         self.fd = socket.socket(socket.AF_INET, socket.SOCK_DGRAM).detach()
         if lib.oracle_arm(self.fd) != 0:
             raise OracleFailure("oracle_arm() failed")
-        self.sockets: collections.OrderedDict[Tuple[int, int, int], socket.socket] = (
+        self.sockets: collections.OrderedDict[tuple[int, int, int], socket.socket] = (
             collections.OrderedDict()
         )
         self.primer = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM, 0, fileno=self.fd)
@@ -117,6 +120,8 @@ class Engine:
         lib.oracle_set_inject.restype = ctypes.c_int
         lib.oracle_set_primer_inject.argtypes = [ctypes.c_char_p, ctypes.c_size_t]
         lib.oracle_set_primer_inject.restype = ctypes.c_int
+        lib.oracle_set_fill.argtypes = [ctypes.c_int, ctypes.c_size_t]
+        lib.oracle_set_fill.restype = None
         lib.oracle_last_capacity.argtypes = []
         lib.oracle_last_capacity.restype = ctypes.c_long
 
@@ -141,19 +146,19 @@ class Engine:
 
     # -- the primed call -------------------------------------------------
     @staticmethod
-    def primed(primer: Call, real: Call) -> Tuple[List[Any], List[Optional[BaseException]]]:
+    def primed(primer: Call, real: Call) -> tuple[list[Any], list[BaseException | None]]:
         """Runs primer then real from the same call site, so that both C
         methods get the same stack frame.  Nothing between the two calls may
         call into C code that uses the stack (no ctypes, no list.append...)."""
-        results: List[Any] = [None, None]
-        errors: List[Optional[BaseException]] = [None, None]
+        results: list[Any] = [None, None]
+        errors: list[BaseException | None] = [None, None]
         index = 0
         for func, args in (primer, real):
             try:
                 results[index] = func(*args)
-            except BaseException as exc:  # noqa: BLE001 - reported to the parent
+            except BaseException as exc:
                 errors[index] = exc
-            index += 1
+            index += 1  # noqa: SIM113 - enumerate() would add C calls between the two
         return results, errors
 
     # -- encode -----------------------------------------------------------
@@ -173,22 +178,20 @@ class Engine:
 
     def encode(
         self, family: int, address: object, proto: int, type_: int, caller: str
-    ) -> Dict[str, Any]:
+    ) -> dict[str, Any]:
         if caller not in ENCODE_CALLERS:
             raise OracleFailure(f"unknown caller {caller!r}; expected one of {ENCODE_CALLERS}")
         try:
             sock = self.sock(family, type_, proto)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise OracleFailure(
                 f"socket.socket({family}, {type_}, {proto}, fileno=...) failed: {exc!r}"
             ) from exc
         real = self.encode_call(sock, caller, address)
-        runs: List[bytes] = []
+        runs: list[bytes] = []
         for pattern in PATTERNS:
-            if pattern == 0:
-                primer_addr = bytes(108)  # abstract name: offsets 2..109 := 0
-            else:
-                primer_addr = bytes([pattern]) * 107  # path: offsets 2..108 := pattern
+            # 0x00: abstract name, offsets 2..109 := 0; else a path, 2..108 := pattern
+            primer_addr = bytes(108) if pattern == 0 else bytes([pattern]) * 107
             primer = self.encode_call(self.primer, caller, primer_addr)
             was_enabled = gc.isenabled()
             gc.disable()
@@ -245,7 +248,7 @@ class Engine:
         if via == "recvmsg_into":
             return (sock.recvmsg_into, ([bytearray(1)],))
         if via == "accept":
-            return (sock._accept, ())  # noqa: SLF001 - the C method behind accept()
+            return (sock._accept, ())  # type: ignore[attr-defined]  # C method behind accept()
         raise OracleFailure(f"unknown via {via!r}; expected one of {DECODE_VIAS}")
 
     @staticmethod
@@ -260,13 +263,13 @@ class Engine:
         os.close(result[0])
         return result[1]
 
-    def decode(self, family: int, data: bytes, proto: int, type_: int, via: str) -> Dict[str, Any]:
+    def decode(self, family: int, data: bytes, proto: int, type_: int, via: str) -> dict[str, Any]:
         if via not in DECODE_VIAS:
             raise OracleFailure(f"unknown via {via!r}; expected one of {DECODE_VIAS}")
         data = bytes(data)
         try:
             sock = self.sock(family, type_, proto)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise OracleFailure(
                 f"socket.socket({family}, {type_}, {proto}, fileno=...) failed: {exc!r}"
             ) from exc
@@ -274,16 +277,22 @@ class Engine:
         primer = self.decode_call(self.primer, via)
         if self.lib.oracle_set_inject(data, len(data)) != 0:
             raise OracleFailure("oracle_set_inject() failed")
-        outcomes: List[Tuple[str, Any]] = []
+        outcomes: list[tuple[str, Any]] = []
         for pattern in PATTERNS:
             fill = bytes([pattern]) * SOCK_ADDR_T_SIZE
             was_enabled = gc.isenabled()
             gc.disable()
             self.lib.oracle_reset()
+            # The primer leaves the pattern in the stack slot of CPython's
+            # buffer (for bytes CPython neither zeroes nor gets from the
+            # "kernel"); the fill writes it past the size CPython offered, up
+            # to the end of its sock_addr_t, during the real call itself.
             self.lib.oracle_set_primer_inject(fill, len(fill))
+            self.lib.oracle_set_fill(pattern, SOCK_ADDR_T_SIZE)
             try:
                 results, errors = self.primed(primer, real)
             finally:
+                self.lib.oracle_set_fill(0, 0)
                 if was_enabled:
                     gc.enable()
             hits = self.lib.oracle_hits()
@@ -301,7 +310,7 @@ class Engine:
             outcomes.append(("value", self.address_of(via, results[1])))
         kind, value = outcomes[0]
         reads_uninit = len({repr(outcome) for outcome in outcomes}) > 1
-        reply: Dict[str, Any] = {
+        reply: dict[str, Any] = {
             "value": value if kind == "value" else None,
             "exc": value if kind == "exc" else None,
             "reads_uninit": reads_uninit,
@@ -309,8 +318,8 @@ class Engine:
         return reply
 
 
-def read_exact(fd: int, size: int) -> Optional[bytes]:
-    chunks: List[bytes] = []
+def read_exact(fd: int, size: int) -> bytes | None:
+    chunks: list[bytes] = []
     remaining = size
     while remaining:
         chunk = os.read(fd, remaining)
@@ -328,20 +337,19 @@ def write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-def send(fd: int, reply: Tuple[str, Any]) -> None:
+def send(fd: int, reply: tuple[str, Any]) -> None:
     try:
         payload = pickle.dumps(reply, protocol=PICKLE_PROTOCOL)
-    except Exception as exc:  # noqa: BLE001 - any pickling failure
+    except Exception as exc:
         value = reply[1].get("value") if isinstance(reply[1], dict) else reply[1]
         message = (
-            f"the value CPython returned cannot be pickled: {value!r} "
-            f"({type(exc).__name__}: {exc})"
+            f"the value CPython returned cannot be pickled: {value!r} ({type(exc).__name__}: {exc})"
         )
         payload = pickle.dumps(("error", message), protocol=PICKLE_PROTOCOL)
     write_all(fd, HEADER.pack(len(payload)) + payload)
 
 
-def self_test(engine: Engine) -> Optional[str]:
+def self_test(engine: Engine) -> str | None:
     """Checks that bind() on the armed fd is intercepted by the shim."""
     try:
         reply = engine.encode(socket.AF_NETLINK, (1, 2), 0, socket.SOCK_DGRAM, "bind")
@@ -357,7 +365,7 @@ def self_test(engine: Engine) -> Optional[str]:
     return None
 
 
-def handle(engine: Engine, request: Sequence[Any]) -> Tuple[str, Any]:
+def handle(engine: Engine, request: Sequence[Any]) -> tuple[str, Any]:
     op = request[0]
     if op == "encode":
         _, family, address, proto, type_, caller = request
@@ -375,13 +383,13 @@ def handle(engine: Engine, request: Sequence[Any]) -> Tuple[str, Any]:
 def main(argv: Sequence[str]) -> int:
     shim_path, request_fd, reply_fd = argv[1], int(argv[2]), int(argv[3])
     faulthandler.enable()
-    hello: Dict[str, Any] = {
+    hello: dict[str, Any] = {
         "pid": os.getpid(),
         "version": tuple(sys.version_info[:3]),
         "implementation": sys.implementation.name,
         "error": None,
     }
-    engine: Optional[Engine] = None
+    engine: Engine | None = None
     try:
         engine = Engine(ctypes.CDLL(shim_path))
         hello["error"] = self_test(engine)
@@ -400,8 +408,12 @@ def main(argv: Sequence[str]) -> int:
             break
         try:
             request = pickle.loads(payload)
-        except Exception as exc:  # noqa: BLE001 - anything unpickling can raise
-            send(reply_fd, ("error", f"the worker cannot unpickle the request: {exc!r}"))
+        except Exception as exc:
+            message = (
+                f"the worker cannot unpickle the request: {exc!r} (arguments must pickle "
+                "by reference to an importable module: not __main__ or local classes)"
+            )
+            send(reply_fd, ("error", message))
             continue
         if request[0] == "quit":
             break
