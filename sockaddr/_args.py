@@ -14,7 +14,7 @@ from __future__ import annotations
 import operator
 from typing import Any
 
-__all__ = ["bytes_like", "c_int", "expect_tuple", "unsigned"]
+__all__ = ["bytes_like", "c_int", "c_string", "expect_tuple", "fs_converter", "unsigned"]
 
 _INT_MIN, _INT_MAX = -(1 << 31), (1 << 31) - 1
 
@@ -64,3 +64,30 @@ def bytes_like(value: object) -> bytes:
         if not view.c_contiguous:
             raise BufferError("memoryview: underlying buffer is not C-contiguous")
         return view.tobytes()
+
+
+def c_string(value: object, wrong_kind: str) -> str:
+    """Code ``s``: a ``str`` (UTF-8) without NUL.
+
+    ``wrong_kind`` is the message of the format's ``;message`` suffix, which
+    CPython raises for a value of the wrong kind (bytes included).
+    """
+    if not isinstance(value, str):
+        raise TypeError(wrong_kind)
+    if "\0" in value:
+        raise ValueError("embedded null character")
+    value.encode("utf-8")        # a lone surrogate raises UnicodeEncodeError, as in C
+    return value
+
+
+def fs_converter(value: object) -> bytes:
+    """``PyUnicode_FSConverter``: str (fs encoding), bytes or os.PathLike; no NUL."""
+    import os  # noqa: PLC0415 - only the families that take file-system names need it
+
+    if isinstance(value, str | bytes) or hasattr(value, "__fspath__"):
+        raw = os.fsencode(value)
+    else:
+        raise TypeError(f"expected str, bytes or os.PathLike object, not {type(value).__name__}")
+    if b"\0" in raw:
+        raise ValueError("embedded null byte")
+    return raw

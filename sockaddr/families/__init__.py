@@ -37,6 +37,8 @@ class Family:
     name: ClassVar[str]
     struct: ClassVar[str]
     raw: ClassVar[tuple[str, ...]] = ()
+    #: Every struct the family uses, when it has more than :attr:`struct`.
+    structs: ClassVar[tuple[str, ...]] = ()
     min_length: ClassVar[int] = 0    # 0: the whole struct
 
     @property
@@ -44,24 +46,37 @@ class Family:
         """The family's number (``AF_INET`` is 2)."""
         return schemas.constant(self.name)
 
+    def struct_for(self, proto: int) -> str:
+        """The C struct a socket of protocol ``proto`` uses (Bluetooth varies)."""
+        return self.struct
+
+    def select_for(self, proto: int) -> dict[str, str]:
+        """Union arms a socket of protocol ``proto`` uses (CAN's ``can_addr``)."""
+        return {}
+
     def layout(self, proto: int, abi: ABI) -> Struct:
-        """The struct for a socket of protocol ``proto`` (union arms chosen)."""
-        return schemas.layout(self.struct, abi)
+        """The struct for a socket of protocol ``proto``, its union arms chosen."""
+        layout = schemas.layout(self.struct_for(proto), abi)
+        select = self.select_for(proto)
+        return layout.select(**select) if select else layout
 
-    def fast(self, abi: ABI) -> FastCodec:
-        """The precompiled struct codec of :attr:`struct` on ``abi``."""
-        return schemas.fast(self.struct, abi, raw=self.raw)
+    def fast(self, abi: ABI, proto: int = 0) -> FastCodec:
+        """The precompiled struct codec for protocol ``proto`` on ``abi``."""
+        return schemas.fast(self.struct_for(proto), abi, raw=self.raw,
+                            select=self.select_for(proto))
 
-    def check_length(self, data: bytes, abi: ABI, need: int | None = None) -> None:
+    def check_length(self, data: bytes, abi: ABI, need: int | None = None,
+                     proto: int = 0) -> None:
         """Raise :class:`DecodeError` when ``data`` is shorter than the kernel allows."""
+        struct = self.struct_for(proto)
         if need is None:
-            need = self.min_length or schemas.layout(self.struct, abi).size
+            need = self.min_length or schemas.layout(struct, abi).size
         if len(data) < need:
-            raise DecodeError.short(self.struct, data, need)
+            raise DecodeError.short(struct, data, need)
 
-    def padded(self, data: bytes, abi: ABI) -> bytes:
+    def padded(self, data: bytes, abi: ABI, proto: int = 0) -> bytes:
         """``data`` zero-filled to the struct size, as CPython's zeroed buffer reads."""
-        size = self.fast(abi).size
+        size = self.fast(abi, proto).size
         return data if len(data) >= size else data + bytes(size - len(data))
 
     def encode(self, address: object, *, family: int, proto: int, abi: ABI, caller: str,
@@ -75,8 +90,8 @@ class Family:
 
     def parse(self, data: bytes, *, proto: int, abi: ABI) -> Sockaddr:
         """The lossless record of ``data``."""
-        self.check_length(data, abi)
-        return Sockaddr.from_bytes(self.struct, data, abi=abi, proto=proto,
+        self.check_length(data, abi, proto=proto)
+        return Sockaddr.from_bytes(self.struct_for(proto), data, abi=abi, proto=proto,
                                    layout=self.layout(proto, abi))
 
 
@@ -96,6 +111,8 @@ def register(codec: Family, *, encode: int | None = None, decode: int | None = N
     if decode != -1:
         _DECODERS[number if decode is None else decode] = codec
         _STRUCTS.setdefault(codec.struct, number)
+        for struct in codec.structs:
+            _STRUCTS.setdefault(struct, number)
 
 
 def encoder_for(family: int) -> Family | None:
@@ -120,15 +137,14 @@ _loaded = False
 
 
 def _load() -> None:
-    # Families import lazily so that `import sockaddr` stays cheap.
+    # Every public module of this package is a family that registers itself on
+    # import; they load on first use so that `import sockaddr` stays cheap.
     global _loaded  # noqa: PLW0603
     if not _loaded:
         _loaded = True
-        from sockaddr.families import (  # noqa: F401, PLC0415
-            inet,
-            inet6,
-            netlink,
-            packet,
-            unix,
-            vsock,
-        )
+        import importlib  # noqa: PLC0415
+        import pkgutil  # noqa: PLC0415
+
+        for module in pkgutil.iter_modules(__path__):
+            if not module.name.startswith("_"):
+                importlib.import_module(f"{__name__}.{module.name}")

@@ -13,49 +13,16 @@ so 12 bytes with ``sll_halen == 0`` is a whole address.
 
 from __future__ import annotations
 
-import errno
-import os
 import socket
 from typing import Any
 
-from sockaddr._args import bytes_like, c_int, expect_tuple
+from sockaddr._args import bytes_like, c_int, c_string, expect_tuple
 from sockaddr.abi import ABI
 from sockaddr.errors import DecodeError
-from sockaddr.families import Family, Interfaces, register
+from sockaddr.families import Family, register
+from sockaddr.families._interfaces import IFNAMSIZ, ifindex, ifname
 
-__all__ = ["Packet", "ifindex", "ifname"]
-
-_IFNAMSIZ = 16
-
-
-def ifindex(name: str) -> int:
-    """``ioctl(SIOCGIFINDEX)`` on this host: OSError(ENODEV) when unknown."""
-    try:
-        return socket.if_nametoindex(name)
-    except OSError:
-        raise OSError(errno.ENODEV, os.strerror(errno.ENODEV)) from None
-
-
-def ifname(index: int, interfaces: Interfaces) -> str:
-    """The name of interface ``index``: from ``interfaces``, else this host; ``''`` if unknown."""
-    if interfaces is None:
-        try:
-            return socket.if_indextoname(index)
-        except OSError:
-            return ""
-    if callable(interfaces):
-        return interfaces(index)
-    return interfaces.get(index, "")
-
-
-def interface_name(value: object, what: str) -> str:
-    """Code ``s`` for an interface name: str only, no NUL, at most 15 bytes."""
-    if not isinstance(value, str):
-        raise TypeError(what)
-    raw = value.encode("utf-8")
-    if b"\0" in raw:
-        raise ValueError("embedded null character")
-    return value
+__all__ = ["Packet"]
 
 
 class Packet(Family):
@@ -71,15 +38,15 @@ class Packet(Family):
         items = expect_tuple(address, caller, "AF_PACKET")
         if not 2 <= len(items) <= 5:
             raise TypeError(shape)
-        name = interface_name(items[0], shape)
+        name = c_string(items[0], shape)
         out_of_range = f"{caller}(): address argument out of range"
         number = c_int(items[1], overflow=out_of_range)
         pkttype = c_int(items[2], overflow=out_of_range) if len(items) > 2 else 0
         hatype = c_int(items[3], overflow=out_of_range) if len(items) > 3 else 0
         hwaddr = bytes_like(items[4]) if len(items) > 4 else b""
-        if len(name.encode()) >= _IFNAMSIZ:
+        if len(name.encode()) >= IFNAMSIZ:
             raise ValueError(f"{caller}(): AF_PACKET interface name too long "
-                             f"({len(name.encode())} bytes, at most {_IFNAMSIZ - 1})")
+                             f"({len(name.encode())} bytes, at most {IFNAMSIZ - 1})")
         index = ifindex(name)
         if len(hwaddr) > 8:
             raise ValueError("Hardware address must be 8 bytes or less")
