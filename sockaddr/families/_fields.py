@@ -57,7 +57,8 @@ class FieldTuple(Family):
     def _int(item: object, kind: Scalar, name: str, caller: str) -> int:
         number = index(item)
         bits = 8 * kind.size
-        lo, hi = (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if kind.signed else (0, (1 << bits) - 1)
+        lo = -(1 << (bits - 1)) if kind.signed else 0
+        hi = (1 << (bits - 1 if kind.signed else bits)) - 1
         if not lo <= number <= hi:
             raise OverflowError(f"{caller}(): {name} must be {lo}-{hi}.")
         return number
