@@ -12,22 +12,20 @@ from __future__ import annotations
 
 import pathlib
 import socket
-from typing import Any
 
 import pytest
+from differential import check_decode, check_encode
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from oracle.cpython import CPythonOracle, Outcome
+from oracle.cpython import CPythonOracle
 
 import sockaddr
 
 AF = socket.AddressFamily
 U32 = 2**32
-KNOWN_SOCKET_FAMILIES = {AF.AF_UNIX, AF.AF_INET, AF.AF_INET6, AF.AF_NETLINK, AF.AF_PACKET,
-                         AF.AF_VSOCK}
 
 
-def documented_deviation(family: int, address: object, cpython: Outcome) -> type | None:
+def documented_deviation(family: int, address: object) -> type | None:
     """The exception the README's table says we raise where CPython accepts."""
     if not isinstance(address, tuple):
         return None
@@ -49,72 +47,6 @@ def documented_deviation(family: int, address: object, cpython: Outcome) -> type
         if isinstance(extra[1], int) and not 0 <= extra[1] <= 65535:
             return OverflowError
     return None
-
-
-def check_encode(oracle: CPythonOracle, family: int, address: object, proto: int = 0) -> str:
-    """Compare one encode; returns how it went ("bytes", "error" or "deviation")."""
-    theirs = oracle.encode(family, address, proto=proto, caller="bind")
-    try:
-        ours: bytes | BaseException = sockaddr.encode(family, address, proto=proto,
-                                                      caller="bind")
-    except Exception as e:
-        ours = e
-    deviation = documented_deviation(family, address, theirs)
-    if deviation is not None and (
-            theirs.ok or (theirs.exc_type is OSError and type(ours) is deviation)):
-        # Where CPython wraps or truncates (and, for a long AF_PACKET name, then
-        # fails to find the truncated name), we raise the documented exception.
-        assert type(ours) is deviation, (address, ours, theirs)
-        assert theirs.ok or theirs.exc_type is OSError, (address, ours, theirs)
-        return "deviation"
-    if theirs.ok:
-        assert isinstance(ours, bytes), (address, ours, theirs)
-        assert len(ours) == len(theirs.value), (address, ours, theirs)  # type: ignore[arg-type]
-        assert theirs.masked() == bytes(
-            0 if i in theirs.uninit else b for i, b in enumerate(ours)), (address, theirs)
-        assert not any(ours[i] for i in theirs.uninit), "uninitialised bytes must be zero"
-        return "bytes"
-    assert isinstance(ours, BaseException), (address, ours, theirs)
-    assert type(ours) is theirs.exc_type or (
-        isinstance(ours, sockaddr.UnresolvedHostError) and theirs.exc_type is socket.gaierror
-    ), (address, ours, theirs)
-    if not isinstance(ours, sockaddr.UnresolvedHostError):
-        assert str(ours) == theirs.exc_msg, (address, ours, theirs)
-    return "error"
-
-
-def same(a: Any, b: Any) -> bool:
-    """Equal values of the same types, all the way down (str is not bytes)."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, tuple):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
-    return bool(a == b)
-
-
-def check_decode(oracle: CPythonOracle, data: bytes, family: int | None = None,
-                 proto: int = 0) -> str:
-    """Compare one decode on a socket of the data's own family."""
-    if family is None:
-        family = int.from_bytes(data[:2], "little") if len(data) >= 2 else AF.AF_INET
-        if family not in KNOWN_SOCKET_FAMILIES:
-            family = AF.AF_UNIX     # the largest buffer; makesockaddr reads sa_family
-    theirs = oracle.decode(family, data, proto=proto)
-    try:
-        ours: object = sockaddr.decode(data, proto=proto)
-    except sockaddr.DecodeError as e:
-        ours = e
-    if theirs.reads_uninit:
-        return "cpython reads uninitialised bytes"
-    if isinstance(ours, sockaddr.DecodeError):
-        # Documented: CPython reads its zeroed buffer where the bytes are too short
-        # (or, for addrlen 1, fails with SystemError).
-        assert not theirs.ok or ours.offset == len(data), (data, ours, theirs)
-        assert theirs.ok or theirs.exc_type is SystemError, (data, ours, theirs)
-        return "deviation"
-    assert theirs.ok, (data, ours, theirs)
-    assert same(ours, theirs.value), (data, ours, theirs.value)
-    return "value"
 
 
 # -- hand-picked cases: every error path of the reference, edges of every range ------
@@ -173,7 +105,8 @@ CASES = [(f, a) for f, cases in ENCODE_CASES.items() for a in cases]
                          ids=[f"{AF(f).name}-{i}" for i, (f, _) in enumerate(CASES)])
 def test_encode_like_cpython(cpython_oracle: CPythonOracle, family: int,
                              address: object) -> None:
-    check_encode(cpython_oracle, family, address)
+    check_encode(cpython_oracle, family, address,
+                 deviation=lambda a: documented_deviation(family, a))
 
 
 def _decode_cases() -> list[bytes]:
@@ -256,7 +189,8 @@ GENERATED = {
 @given(data=st.data())
 def test_generated_encode_like_cpython(cpython_oracle: CPythonOracle, family: int,
                                        data: st.DataObject) -> None:
-    check_encode(cpython_oracle, family, data.draw(GENERATED[family]))
+    check_encode(cpython_oracle, family, data.draw(GENERATED[family]),
+                 deviation=lambda a: documented_deviation(family, a))
 
 
 @pytest.mark.parametrize("family", sorted(GENERATED), ids=lambda f: AF(f).name)

@@ -1285,3 +1285,17 @@ def test_property_unix_abstract(name: bytes, type_: int) -> None:
         assert sock.getsockname() == address
         assert len(raw) == 2 + len(address)
         assert bytes(rec.sun_path)[:len(address)] == address
+
+
+@PROPERTY
+@given(name=st.binary(min_size=1, max_size=60).filter(
+    lambda n: b"\x00" not in n and b"/" not in n and n not in (b".", b"..")))
+def test_property_unix_path(name: bytes) -> None:
+    """Any file name, UTF-8 or not: the kernel's name decodes as CPython's does."""
+    with tempfile.TemporaryDirectory(prefix="sk", dir="/tmp") as base, \
+            one_socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
+        path = os.fsencode(base) + b"/" + name
+        libc_bind(sock, sockaddr.encode(socket.AF_UNIX, path))
+        raw, _ = kernel_name(sock)
+        assert sock.getsockname() == os.fsdecode(path)
+        assert raw == sockaddr.encode(socket.AF_UNIX, sock.getsockname())
