@@ -358,9 +358,6 @@ def test_unix_path_of_108_bytes_truncated_buffer(sockets: SocketMaker, short_dir
     assert sockaddr.decode(raw[:110]) == sock.getsockname() == os.fsdecode(path)
 
 
-@pytest.mark.xfail(strict=True, raises=sockaddr.DecodeError,
-                   reason="decode()/parse() reject the 111-byte sockaddr_un the kernel "
-                          "reports for a 108-byte path (unix(7) BUGS); CPython decodes it")
 def test_unix_path_of_108_bytes_full_addrlen(sockets: SocketMaker, short_dir: Path) -> None:
     root = os.fsencode(short_dir) + b"/"
     path = root + b"q" * (108 - len(root))

@@ -41,14 +41,20 @@ class Unix(Family):
 
     def decode(self, data: bytes, *, proto: int, abi: ABI, interfaces: Any) -> object:
         self.check_length(data, abi)
-        size = self.fast(abi).size
-        if len(data) > size:
-            raise DecodeError(f"{len(data)} bytes, at most {size}", offset=size,
-                              struct=self.struct, data=data)
+        room = self.fast(abi).size - 2
         path = data[2:]
         if path and path[0] == 0:
+            if len(path) > room:
+                raise DecodeError(f"abstract name of {len(path)} bytes, at most {room}",
+                                  offset=2 + room, struct=self.struct, data=data)
             return path
-        return os.fsdecode(path.partition(b"\0")[0])
+        # A path may run to the last byte of sun_path; the kernel then adds a NUL
+        # past the struct and getsockname() reports 111 bytes (unix(7), BUGS).
+        name = path.partition(b"\0")[0]
+        if len(name) > room:
+            raise DecodeError(f"path of more than {room} bytes without a NUL",
+                              offset=2 + room, struct=self.struct, data=data)
+        return os.fsdecode(name)
 
     def parse(self, data: bytes, *, proto: int, abi: ABI) -> Any:
         self.decode(data, proto=proto, abi=abi, interfaces=None)   # same length rules
