@@ -98,3 +98,13 @@ def test_names_need_resolve() -> None:
     # resolve=True does what CPython does: the first getaddrinfo answer (/etc/hosts here).
     expected = socket.inet_aton(socket.getaddrinfo("localhost", None, socket.AF_INET)[0][4][0])
     assert resolve_host(b"localhost", socket.AF_INET, resolve=True) == expected
+
+
+def test_named_scope_needs_resolve() -> None:
+    # CPython looks the interface name up, then drops the scope (README, "Where we differ").
+    with pytest.raises(UnresolvedHostError):
+        resolve_host(b"fe80::1%lo", socket.AF_INET6)
+    assert resolve_host(b"fe80::1%lo", socket.AF_INET6, resolve=True) == socket.inet_pton(
+        socket.AF_INET6, "fe80::1")
+    assert resolve_host(b"fe80::1%1", socket.AF_INET6) == socket.inet_pton(
+        socket.AF_INET6, "fe80::1")
