@@ -51,6 +51,7 @@ class Schema:
     path: str                    # relative to schemas/, e.g. "linux/in6.toml"
     header: str                  # the C header, e.g. "linux/in6.h"
     includes: tuple[str, ...]    # headers a C program must include first
+    defines: tuple[str, ...]     # feature macros it must define first (_GNU_SOURCE)
     source: str                  # where in the kernel (or OS) sources it comes from
     constants: dict[str, Any]
     typedefs: dict[str, str]
@@ -81,6 +82,7 @@ def files() -> tuple[Schema, ...]:
             path=path.relative_to(root).as_posix(),
             header=meta.get("header", ""),
             includes=tuple(meta.get("includes", ())),
+            defines=tuple(meta.get("defines", ())),
             source=meta.get("source", ""),
             constants=doc.get("constants", {}),
             typedefs=doc.get("typedef", {}),

@@ -352,6 +352,7 @@ class Unit:
     constants: tuple[str, ...]
     skip: str = ""                 # why this unit cannot be compiled, if so
     declarations: str = ""         # C text after the includes (the self-check's structs)
+    defines: tuple[str, ...] = ()  # feature macros before any include (meta.defines)
 
 
 def c_type(schema: schemas.Schema, name: str) -> str:
@@ -387,7 +388,7 @@ def plan(abi: str) -> tuple[Unit, ...]:
             key=schema.path, abi=abi,
             headers=(*schema.includes, schema.header) if schema.header else (),
             targets=tuple(target(schema, n, abi) for n in names),
-            constants=tuple(schema.constants), skip=skip,
+            constants=tuple(schema.constants), skip=skip, defines=schema.defines,
         ))
     return tuple(units)
 
@@ -433,7 +434,8 @@ static void oracle_dump(const char *name, int fill, const void *p, size_t n)
 
 
 def _includes(unit: Unit) -> str:
-    return "".join(f"#include <{h}>\n" for h in unit.headers) + unit.declarations
+    return ("".join(f"#define {d}\n" for d in unit.defines)
+            + "".join(f"#include <{h}>\n" for h in unit.headers) + unit.declarations)
 
 
 def probe_source(unit: Unit) -> tuple[str, dict[int, str]]:
