@@ -41,7 +41,8 @@ from sockaddr.layout import (
     to_construct,
 )
 
-__all__ = ["Schema", "constant", "constants", "fast", "files", "get", "layout", "structs"]
+__all__ = ["Schema", "constant", "constants", "ctype", "fast", "files", "get", "layout",
+           "structs", "union"]
 
 
 @dataclass(frozen=True)
@@ -175,6 +176,11 @@ def _member(decl: dict[str, Any], abi: ABI) -> CType:
     if count is not None:
         ctype = make_array(ctype, constant(count, abi) if isinstance(count, str) else count)
     return ctype
+
+
+def ctype(name: str, abi: ABI | str | None = None) -> CType:
+    """Any declared type, or a scalar C type name, laid out for ``abi``."""
+    return _layout(name, ABI.get(abi))
 
 
 def layout(name: str, abi: ABI | str | None = None) -> Struct:

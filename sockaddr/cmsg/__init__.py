@@ -1,0 +1,246 @@
+"""Control messages (``cmsg(3)``): typed objects ⇄ ``recvmsg``/``sendmsg`` items and buffers.
+
+``socket.recvmsg()`` hands back ``(level, type, data)`` items; a raw
+``msg_control`` buffer (from ptrace, strace, a 32-bit process…) is a run of
+``struct cmsghdr`` headers, payloads and ``CMSG_ALIGN`` padding.
+
+>>> import socket
+>>> from sockaddr import cmsg
+>>> msg = cmsg.decode(socket.IPPROTO_IP, 8, bytes.fromhex("01000000 7f000001 7f000001"))
+>>> msg
+IpPktinfo(ifindex=1, spec_dst='127.0.0.1', addr='127.0.0.1')
+>>> cmsg.encode(msg) == (socket.IPPROTO_IP, 8, bytes.fromhex("010000007f0000017f000001"))
+True
+>>> cmsg.parse(cmsg.build([msg, cmsg.IpTtl(64)]))
+[IpPktinfo(ifindex=1, spec_dst='127.0.0.1', addr='127.0.0.1'), IpTtl(ttl=64)]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sockaddr import schemas
+from sockaddr.abi import ABI
+from sockaddr.cmsg._base import (
+    ControlMessage,
+    RawMessage,
+    ScalarMessage,
+    StructMessage,
+    Truncated,
+    Unknown,
+    all_forms,
+    forms,
+    payload_error,
+    register,
+)
+from sockaddr.cmsg.sol_ip import (
+    IpChecksum,
+    IpOrigDstAddr,
+    IpPktinfo,
+    IpProtocol,
+    IpRecvErr,
+    IpRecvFragsize,
+    IpRecvOpts,
+    IpRetOpts,
+    IpTos,
+    IpTosInt,
+    IpTtl,
+)
+from sockaddr.cmsg.sol_ipv6 import (
+    Ipv6_2292DstOpts,
+    Ipv6_2292HopLimit,
+    Ipv6_2292HopOpts,
+    Ipv6_2292Pktinfo,
+    Ipv6_2292Rthdr,
+    Ipv6DontFrag,
+    Ipv6DstOpts,
+    Ipv6FlowInfo,
+    Ipv6HopLimit,
+    Ipv6HopOpts,
+    Ipv6OrigDstAddr,
+    Ipv6PathMtu,
+    Ipv6Pktinfo,
+    Ipv6RecvErr,
+    Ipv6RecvFragsize,
+    Ipv6Rthdr,
+    Ipv6RthdrDstOpts,
+    Ipv6Tclass,
+)
+from sockaddr.cmsg.sol_socket import (
+    ScmCredentials,
+    ScmDevmemDmabuf,
+    ScmDevmemDmabufSend,
+    ScmDevmemLinear,
+    ScmInq,
+    ScmPidfd,
+    ScmRights,
+    ScmSecurity,
+    ScmTimestampingOptStats,
+    ScmTimestampingPktinfo,
+    ScmTsOptId,
+    ScmTxtime,
+    ScmWifiStatus,
+    SoMark,
+    SoPriority,
+    SoRxqOvfl,
+    SoTimestampingNew,
+    SoTimestampingOld,
+    SoTimestampingSend,
+    SoTimestampingSendNew,
+    SoTimestampNew,
+    SoTimestampNsNew,
+    SoTimestampNsOld,
+    SoTimestampOld,
+)
+from sockaddr.errors import DecodeError
+
+__all__ = [
+    "ControlMessage", "RawMessage", "ScalarMessage", "StructMessage", "Truncated", "Unknown",
+    "build", "decode", "encode", "header", "parse", "register", "space",
+    # SOL_SOCKET
+    "ScmCredentials", "ScmDevmemDmabuf", "ScmDevmemDmabufSend", "ScmDevmemLinear", "ScmInq",
+    "ScmPidfd", "ScmRights", "ScmSecurity", "ScmTimestampingOptStats", "ScmTimestampingPktinfo",
+    "ScmTsOptId", "ScmTxtime", "ScmWifiStatus", "SoMark", "SoPriority", "SoRxqOvfl",
+    "SoTimestampNew", "SoTimestampNsNew", "SoTimestampNsOld", "SoTimestampOld",
+    "SoTimestampingNew", "SoTimestampingOld", "SoTimestampingSend", "SoTimestampingSendNew",
+    # SOL_IP
+    "IpChecksum", "IpOrigDstAddr", "IpPktinfo", "IpProtocol", "IpRecvErr", "IpRecvFragsize",
+    "IpRecvOpts", "IpRetOpts", "IpTos", "IpTosInt", "IpTtl",
+    # SOL_IPV6
+    "Ipv6DontFrag", "Ipv6DstOpts", "Ipv6FlowInfo", "Ipv6HopLimit", "Ipv6HopOpts",
+    "Ipv6OrigDstAddr", "Ipv6PathMtu", "Ipv6Pktinfo", "Ipv6RecvErr", "Ipv6RecvFragsize",
+    "Ipv6Rthdr", "Ipv6RthdrDstOpts", "Ipv6Tclass", "Ipv6_2292DstOpts", "Ipv6_2292HopLimit",
+    "Ipv6_2292HopOpts", "Ipv6_2292Pktinfo", "Ipv6_2292Rthdr",
+]
+
+Buffer = bytes | bytearray | memoryview
+
+
+def decode(level: int, type: int, data: Buffer, *, abi: ABI | str | None = None,
+           family: int | None = None) -> ControlMessage:
+    """One ``recvmsg()`` ancillary item as a typed message (:class:`Unknown` if unregistered).
+
+    Where the kernel takes payloads of several sizes (``IP_TOS``: 1 or 4
+    bytes), the size picks the form.  A payload no form takes raises
+    :class:`~sockaddr.DecodeError`.  ``family`` disambiguates level 0, which
+    is ``SOL_IP`` except on Bluetooth HCI sockets (``SOL_HCI``).
+    """
+    abi = ABI.get(abi)
+    raw = bytes(data)
+    candidates = forms(level, type, abi)
+    if family is not None and candidates:
+        candidates = tuple(c for c in candidates if _family_fits(c, family)) or candidates
+    if not candidates:
+        return Unknown(level, type, raw)
+    variable = None
+    for cls in candidates:
+        size = cls.payload_size(abi)
+        if size is None:
+            variable = variable or cls
+        elif size == len(raw):
+            return cls.from_payload(raw, abi)
+    if variable is not None:
+        return variable.from_payload(raw, abi)
+    raise payload_error(candidates[0], raw, abi, candidates)
+
+
+def _family_fits(cls: type[ControlMessage], family: int) -> bool:
+    wanted = getattr(cls, "family", None)
+    return wanted is None or schemas.constant(wanted) == family
+
+
+def encode(message: ControlMessage, *, abi: ABI | str | None = None) -> tuple[int, int, bytes]:
+    """The ``(level, type, data)`` item ``socket.sendmsg()`` takes for ``message``."""
+    abi = ABI.get(abi)
+    if isinstance(message, Unknown | Truncated):
+        return message.level, message.type, message.data
+    level, type_ = message.numbers(abi)
+    return level, type_, message.to_payload(abi)
+
+
+def header(abi: ABI | str | None = None) -> tuple[int, int]:
+    """``(sizeof(struct cmsghdr), CMSG_ALIGN's alignment)`` on ``abi``."""
+    layout = schemas.layout("cmsghdr", abi)
+    return layout.size, layout.align
+
+
+def _align(n: int, a: int) -> int:
+    return (n + a - 1) & ~(a - 1)
+
+
+def space(*messages_or_sizes: ControlMessage | int, abi: ABI | str | None = None) -> int:
+    """What ``CMSG_SPACE`` sums to for these messages (or payload sizes).
+
+    >>> import socket
+    >>> space(12, 4, abi="linux-x86_64") == socket.CMSG_SPACE(12) + socket.CMSG_SPACE(4)
+    True
+    """
+    abi = ABI.get(abi)
+    size, align = header(abi)
+    total = 0
+    for item in messages_or_sizes:
+        n = item if isinstance(item, int) else len(encode(item, abi=abi)[2])
+        total += _align(size, align) + _align(n, align)
+    return total
+
+
+def build(messages: Iterable[ControlMessage], *, abi: ABI | str | None = None) -> bytes:
+    """A raw ``msg_control`` buffer: each header, payload and zeroed ``CMSG_SPACE`` padding."""
+    abi = ABI.get(abi)
+    fast = schemas.fast("cmsghdr", abi)
+    size, align = header(abi)
+    out = bytearray()
+    for message in messages:
+        level, type_, data = encode(message, abi=abi)
+        length = message.length if isinstance(message, Truncated) else size + len(data)
+        out += fast.pack(length, level, type_) + data
+        out += bytes(_align(len(out), align) - len(out))
+    return bytes(out)
+
+
+def parse(buffer: Buffer, *, abi: ABI | str | None = None, truncated: bool = False,
+          family: int | None = None) -> list[ControlMessage]:
+    """Every message of a raw ``msg_control`` buffer, walked as the kernel and glibc do.
+
+    A ``cmsg_len`` below the header size, one past the end of the buffer, or
+    bytes after the last message that cannot hold a header raise
+    :class:`~sockaddr.DecodeError` with the offset.  With ``truncated=True``
+    (the kernel set ``MSG_CTRUNC``), a last message cut short comes back as
+    :class:`Truncated` and a tail too short for a header is allowed.
+    """
+    abi = ABI.get(abi)
+    raw = bytes(buffer)
+    fast = schemas.fast("cmsghdr", abi)
+    size, align = header(abi)
+    out: list[ControlMessage] = []
+    offset = 0
+    while offset < len(raw):
+        left = len(raw) - offset
+        if left < size:
+            if truncated:
+                break
+            raise DecodeError(f"{left} bytes after the last message, a header needs {size}",
+                              offset=offset, struct="cmsghdr", data=raw)
+        length, level, type_ = fast.unpack(raw, offset)
+        if length < size:
+            raise DecodeError(f"cmsg_len {length} is less than the header ({size})",
+                              offset=offset, struct="cmsghdr", data=raw)
+        if length > left:
+            if not truncated:
+                raise DecodeError(f"cmsg_len {length} runs past the buffer ({left} bytes left)",
+                                  offset=offset, struct="cmsghdr", data=raw)
+            out.append(Truncated(level, type_, raw[offset + size:], length))
+            break
+        payload = raw[offset + size:offset + length]
+        try:
+            out.append(decode(level, type_, payload, abi=abi, family=family))
+        except DecodeError as e:
+            raise DecodeError(f"{e} (message at offset {offset})", offset=offset + size + e.offset,
+                              struct=e.struct, data=raw) from None
+        offset += _align(length, align)
+    return out
+
+
+def message_classes() -> list[type[ControlMessage]]:
+    """Every registered message class, for tests and documentation."""
+    return list(all_forms())
