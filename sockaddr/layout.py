@@ -13,9 +13,10 @@ from __future__ import annotations
 import struct
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
-import construct as cs
+if TYPE_CHECKING:
+    import construct as cs
 
 from sockaddr.abi import ABI
 
@@ -345,6 +346,8 @@ def to_construct(ctype: CType) -> cs.Construct:
     Holes become ``_padN`` fields that default to zero bytes, so parse keeps
     them (lossless) and build does not need them.
     """
+    import construct as cs  # noqa: PLC0415 - the codecs never need it: keep imports cheap
+
     if isinstance(ctype, Scalar):
         code = _CODES[ctype.size, ctype.signed]
         return cs.FormatField(ctype.order, {"I": "L", "i": "l"}.get(code, code))

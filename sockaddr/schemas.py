@@ -24,9 +24,10 @@ import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import construct as cs
+if TYPE_CHECKING:
+    import construct as cs
 
 from sockaddr.abi import ABI
 from sockaddr.layout import (
