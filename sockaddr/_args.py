@@ -22,9 +22,21 @@ _INT_MIN, _INT_MAX = -(1 << 31), (1 << 31) - 1
 def expect_tuple(address: object, caller: str, family: str) -> tuple[Any, ...]:
     """The ``PyTuple_Check`` most families start with."""
     if not isinstance(address, tuple):
-        raise TypeError(f"{caller}(): {family} address must be tuple, "
-                        f"not {type(address).__name__}")
+        raise TypeError(f"{caller}(): {family} address must be tuple, not {tp_name(address)}")
     return address
+
+
+def tp_name(value: object) -> str:
+    """The type name C code prints (``tp_name``): ``collections.deque``, ``list``, ``Foo``.
+
+    Static C types carry their module in ``tp_name`` unless they are builtins;
+    classes defined in Python carry only their name.
+    """
+    kind = type(value)
+    heap = bool(kind.__flags__ & (1 << 9))          # Py_TPFLAGS_HEAPTYPE
+    if heap or kind.__module__ == "builtins":
+        return kind.__name__
+    return f"{kind.__module__}.{kind.__name__}"
 
 
 def index(value: object) -> int:
@@ -74,9 +86,9 @@ def c_string(value: object, wrong_kind: str) -> str:
     """
     if not isinstance(value, str):
         raise TypeError(wrong_kind)
+    value.encode("utf-8")        # first, as in C: a lone surrogate raises UnicodeEncodeError
     if "\0" in value:
         raise ValueError("embedded null character")
-    value.encode("utf-8")        # a lone surrogate raises UnicodeEncodeError, as in C
     return value
 
 

@@ -33,6 +33,10 @@ class Primitive:
     order: str
 
 
+# Plain ``char`` is unsigned in these psABIs (AAPCS, the POWER, s390x and RISC-V ELF ABIs).
+_UNSIGNED_CHAR = frozenset({"aarch64", "armhf", "armel", "ppc", "ppc64", "ppc64le", "s390x",
+                            "riscv64"})
+
 # Fixed-width kernel types.  ``beNN``/``leNN`` are the kernel's ``__beNN`` /
 # ``__leNN``: their byte order does not depend on the machine.
 _FIXED = {
@@ -77,7 +81,7 @@ class ABI:
         """C type names (``int``, ``long``, ``sa_family_t``…) as fixed-width types."""
         word = "64" if self.long_size == 8 else "32"
         table = {
-            "char": "s8", "schar": "s8", "uchar": "u8",
+            "char": "u8" if self.arch in _UNSIGNED_CHAR else "s8", "schar": "s8", "uchar": "u8",
             "short": "s16", "ushort": "u16",
             "int": "s32", "uint": "u32",
             "long": f"s{word}", "ulong": f"u{word}",
@@ -121,11 +125,11 @@ class ABI:
             return host()
         if isinstance(abi, ABI):
             return abi
-        try:
-            return KNOWN[abi]
-        except KeyError:
-            names = ", ".join(sorted(KNOWN))
-            raise ValueError(f"unknown ABI {abi!r}; known: {names}") from None
+        found = KNOWN.get(abi) or OTHER.get(abi)
+        if found is None:
+            names = ", ".join(sorted((*KNOWN, *OTHER)))
+            raise ValueError(f"unknown ABI {abi!r}; known: {names}")
+        return found
 
 
 def _linux(arch: str, byteorder: Literal["little", "big"], *, bits: int = 64,
@@ -155,6 +159,14 @@ KNOWN: dict[str, ABI] = {abi.name: abi for abi in (
     _linux("ppc", "big", bits=32),
 )}
 
+#: ABIs of other operating systems.  Few families exist there (AF_HYPERV on
+#: Windows); the Linux families are not checked against these.  Windows is
+#: LLP64 (long is 32 bits) and little-endian on every architecture it runs on.
+OTHER: dict[str, ABI] = {abi.name: abi for abi in (
+    ABI("windows-x86_64", os="windows", arch="x86_64", byteorder="little", long_size=4),
+    ABI("windows-aarch64", os="windows", arch="aarch64", byteorder="little", long_size=4),
+)}
+
 _MACHINES = {
     "amd64": "x86_64", "arm64": "aarch64", "i686": "i386", "i586": "i386",
     "armv7l": "armhf", "armv8l": "armhf",
@@ -180,10 +192,10 @@ def _detect() -> ABI:
         machine = "armhf"
     if machine in ("ppc64", "ppc64le"):
         machine = "ppc64le" if sys.byteorder == "little" else "ppc64"
-    if platform.system() == "Linux":
-        known = KNOWN.get(f"linux-{machine}")
-        if known is not None:
-            return known
+    system = platform.system().lower()
+    known = KNOWN.get(f"{system}-{machine}") or OTHER.get(f"{system}-{machine}")
+    if known is not None:
+        return known
     # An ABI not in the table: derive what the interpreter itself knows.
     align = struct.calcsize("bq") - 8
     return ABI(

@@ -30,7 +30,7 @@ def encode(family: int, address: object, *, proto: int = 0, abi: ABI | str | Non
     if isinstance(address, Sockaddr):
         return bytes(address)
     abi = ABI.get(abi)
-    codec = encoder_for(family)
+    codec = encoder_for(family, abi.os)
     if codec is None:
         raise OSError(f"{caller}(): bad family")
     return codec.encode(address, family=family, proto=proto, abi=abi, caller=caller,
@@ -67,7 +67,7 @@ def decode(data: Buffer, *, proto: int = 0, abi: ABI | str | None = None,
         return None
     abi = ABI.get(abi)
     family = _family(raw, abi)
-    codec = decoder_for(family)
+    codec = decoder_for(family, abi.os)
     if codec is None:
         # CPython's fallback: (sa_family, the 14 bytes of sa_data), zero-filled.
         return family, layout_pad(raw, 16)[2:16]
@@ -85,7 +85,7 @@ def parse(data: Buffer, *, proto: int = 0, abi: ABI | str | None = None) -> Sock
     raw = bytes(data)
     abi = ABI.get(abi)
     family = _family(raw, abi)
-    codec = decoder_for(family)
+    codec = decoder_for(family, abi.os)
     if codec is None:
         return Sockaddr.from_bytes("sockaddr", raw, abi=abi, proto=proto)
     return codec.parse(raw, proto=proto, abi=abi)

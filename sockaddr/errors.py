@@ -37,6 +37,13 @@ class DecodeError(SockaddrError, ValueError):
         prefix = f"{struct}: " if struct else ""
         super().__init__(f"{prefix}{message}")
 
+    def __reduce__(self) -> str | tuple[object, ...]:
+        # Keyword-only arguments: rebuild through a helper so it pickles.  A
+        # subclass with its own __init__ pickles the usual way.
+        if type(self).__init__ is not DecodeError.__init__:
+            return super().__reduce__()
+        return (_rebuild, (type(self), self.args[0], self.offset, self.data))
+
     @classmethod
     def short(cls, struct: str, data: bytes, need: int) -> DecodeError:
         """The error for ``data`` shorter than the ``need`` bytes of ``struct``."""
@@ -56,3 +63,10 @@ class UnresolvedHostError(SockaddrError, socket.gaierror):
         super().__init__(socket.EAI_NONAME,
                          f"{host!r} is a host name, not a numeric address; "
                          "pass resolve=True to look it up")
+
+
+def _rebuild(cls: type[DecodeError], message: str, offset: int, data: bytes) -> DecodeError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, message)
+    error.offset, error.struct, error.data = offset, "", data
+    return error

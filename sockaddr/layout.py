@@ -60,13 +60,25 @@ class Array:
 
 @dataclass(frozen=True)
 class Field:
-    """One member at its byte offset.  ``hole`` marks padding C adds silently."""
+    """One member at its byte offset.  ``hole`` marks padding C adds silently.
+
+    An anonymous C11 member (``union { ... };`` without a name) is named
+    ``_anonN`` (N its offset) so records and construct can hold it;
+    ``anonymous`` marks it, and :attr:`c_name` is then empty, as C spells
+    paths through it.
+    """
 
     name: str
     offset: int
     type: CType
     hole: bool = False
     doc: str = ""
+    anonymous: bool = False
+
+    @property
+    def c_name(self) -> str:
+        """The member's name in a C access path ('' for an anonymous member)."""
+        return "" if self.anonymous else self.name
 
 
 @dataclass(frozen=True)
@@ -89,18 +101,23 @@ class Struct:
 
     def offsetof(self, path: str) -> int:
         """``offsetof(struct, a.b.c)``, through nested structs and unions."""
+        return self.member(path)[0]
+
+    def member(self, path: str) -> tuple[int, CType]:
+        """Offset and type of the member C names ``a.b.c``.
+
+        As in C, members of anonymous structs and unions are named as if they
+        were members of the enclosing one.
+        """
         ctype: CType = self
         offset = 0
         for part in path.split("."):
-            if isinstance(ctype, Struct):
-                member = ctype.field(part)
-            elif isinstance(ctype, Union):
-                member = ctype.arm(part)
-            else:
-                raise KeyError(path)
-            offset += member.offset
-            ctype = member.type
-        return offset
+            found = _find(ctype, part)
+            if found is None:
+                raise KeyError(f"{self.name} has no member {path}")
+            offset += found[0]
+            ctype = found[1]
+        return offset, ctype
 
     def select(self, **arms: str) -> Struct:
         """This struct with the union member ``name`` replaced by its arm.
@@ -119,6 +136,9 @@ class Struct:
 
     def leaves(self, raw: tuple[str, ...] = ()) -> Iterator[tuple[str, int, Scalar | Bytes]]:
         """Every scalar or byte run as ``(dotted.path, offset, type)``.
+
+        Paths are C's: an anonymous member adds no name (an unselected
+        anonymous union is named by the struct that holds it).
 
         Members named in ``raw`` come out whole, as one run of bytes.
         """
@@ -154,6 +174,20 @@ def _pad_to(ctype: CType, size: int) -> Struct:
     return Struct(name, tuple(fields), size, ctype.align)
 
 
+def _find(ctype: CType, name: str) -> tuple[int, CType] | None:
+    """Member ``name`` of a struct or union, looking inside anonymous members."""
+    members = (ctype.fields if isinstance(ctype, Struct)
+               else ctype.arms if isinstance(ctype, Union) else ())
+    for f in members:
+        if f.name == name and not f.hole:
+            return f.offset, f.type
+        if f.anonymous:
+            inner = _find(f.type, name)
+            if inner is not None:
+                return f.offset + inner[0], inner[1]
+    return None
+
+
 def _leaves(ctype: CType, path: str, base: int,
             raw: tuple[str, ...]) -> Iterator[tuple[str, int, Scalar | Bytes]]:
     if path in raw:
@@ -167,7 +201,7 @@ def _leaves(ctype: CType, path: str, base: int,
             yield from _leaves(ctype.elem, f"{path}[{i}]", base + i * ctype.elem.size, raw)
     else:
         for f in ctype.fields:
-            sub = f"{path}.{f.name}" if path and f.name else (f.name or path)
+            sub = f"{path}.{f.c_name}" if path and f.c_name else (f.c_name or path)
             yield from _leaves(f.type, sub, base + f.offset, raw)
 
 
@@ -187,7 +221,8 @@ def make_struct(name: str, members: list[tuple[str, CType, str]], *,
         start = align_up(offset, a)
         if start > offset:
             fields.append(Field(f"_pad{offset}", offset, Bytes(start - offset), hole=True))
-        fields.append(Field(mname, start, ctype, doc=mdoc))
+        fields.append(Field(mname or f"_anon{start}", start, ctype, doc=mdoc,
+                            anonymous=not mname))
         offset = start + ctype.size
         max_align = max(max_align, a)
     if align is not None:
@@ -203,7 +238,8 @@ def make_union(name: str, members: list[tuple[str, CType, str]], *,
     """Lay out a C union: size of the largest arm, rounded to its alignment."""
     max_align = max([m[1].align for m in members] + [align or 1])
     size = align_up(max(m[1].size for m in members), max_align)
-    return Union(name, tuple(Field(n, 0, t, doc=d) for n, t, d in members), size, max_align)
+    arms = tuple(Field(n or "_anon0", 0, t, doc=d, anonymous=not n) for n, t, d in members)
+    return Union(name, arms, size, max_align)
 
 
 def make_array(elem: CType, count: int) -> CType:
@@ -356,8 +392,11 @@ def to_construct(ctype: CType) -> cs.Construct:
     if isinstance(ctype, Array):
         return cs.Array(ctype.count, to_construct(ctype.elem))
     if isinstance(ctype, Union):
-        # Padded gives the union a size (a bare construct Union has none).
-        return cs.Padded(ctype.size, cs.Union(0, *[
+        # Padded gives the union a size (a bare construct Union has none).  The
+        # "_raw" view comes first: construct builds a union from the first arm
+        # the value names, so a parsed value builds back byte for byte, while a
+        # value naming only one arm builds that arm.
+        return cs.Padded(ctype.size, cs.Union(0, "_raw" / cs.Bytes(ctype.size), *[
             a.name / cs.Padded(ctype.size, to_construct(a.type)) for a in ctype.arms]))
     if len(ctype.fields) == 1 and not ctype.fields[0].name:
         return to_construct(ctype.fields[0].type)

@@ -76,10 +76,13 @@ class Sockaddr:
         abi = ABI.get(abi)
         layout = schemas.layout(struct, abi)
         values = read(layout, bytes(layout.size))
-        first = layout.fields[0].name
         family = family_of_struct(struct)
         if family is not None:
-            values[first] = family
+            *outer, last = _family_path(layout)
+            inner = values
+            for name in outer:
+                inner = inner[name]
+            inner[last] = family
         unknown = set(fields) - set(values)
         if unknown:
             raise TypeError(f"{struct} has no field {', '.join(sorted(unknown))}")
@@ -90,8 +93,12 @@ class Sockaddr:
 
     @property
     def family(self) -> int:
-        """The ``sa_family`` field."""
-        return int(self.fields[self._layout.fields[0].name])
+        """The ``sa_family`` field: the struct's first scalar (``full_sockaddr_ax25``
+        and ``sockaddr_mctp_ext`` start with a nested sockaddr)."""
+        value: Any = self.fields
+        for name in _family_path(self._layout):
+            value = value[name]
+        return int(value)
 
     @property
     def address(self) -> object:
@@ -146,3 +153,14 @@ class Sockaddr:
         extra = "" if self.length == self._layout.size else f", length={self.length}"
         extra += f", tail={self.tail!r}" if self.tail else ""
         return f"Sockaddr({self.struct}, {shown}{extra}, abi={self.abi.name!r})"
+
+
+def _family_path(layout: Struct) -> list[str]:
+    """Field names down to a struct's first scalar: where ``sa_family`` is."""
+    path = []
+    ctype: Any = layout
+    while isinstance(ctype, Struct):
+        first = ctype.fields[0]
+        path.append(first.name)
+        ctype = first.type
+    return path

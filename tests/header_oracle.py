@@ -101,8 +101,8 @@ def members(ctype: CType, path: str = "", base: int = 0) -> Iterator[Member]:
     for f in fields:
         if f.hole:
             continue
-        sub = join(path, f.name)
-        if f.name:
+        sub = join(path, f.c_name)
+        if f.c_name:
             yield Member(sub, base + f.offset, f.type.size)
         yield from members(f.type, sub, base + f.offset)
 
@@ -171,11 +171,11 @@ class Fill:
                 self.walk(ctype.elem, f"{path}[{i}]")
         elif isinstance(ctype, Union):
             arm = self.arm(ctype, path)
-            self.walk(arm.type, join(path, arm.name))
+            self.walk(arm.type, join(path, arm.c_name))
         else:
             for f in ctype.fields:
                 if not f.hole:
-                    self.walk(f.type, join(path, f.name))
+                    self.walk(f.type, join(path, f.c_name))
 
 
 def variants(ctype: Compound) -> list[Fill]:
@@ -204,12 +204,12 @@ def _unions(ctype: CType, path: str, out: dict[str, Union]) -> None:
     if isinstance(ctype, Union):
         out.setdefault(_shape(path), ctype)
         for arm in ctype.arms:
-            _unions(arm.type, join(path, arm.name), out)
+            _unions(arm.type, join(path, arm.c_name), out)
     elif isinstance(ctype, Array):
         _unions(ctype.elem, f"{path}[0]", out)
     elif isinstance(ctype, Struct):
         for f in ctype.fields:
-            _unions(f.type, join(path, f.name), out)
+            _unions(f.type, join(path, f.c_name), out)
 
 
 # -- the same values as the library spells them --------------------------------------
@@ -227,7 +227,7 @@ def record_value(ctype: CType, fill: Fill, path: str = "") -> Any:
     if isinstance(ctype, Union):
         arm = ctype.arm(fill.chosen[_shape(path)])
         buf = bytearray(ctype.size)
-        lay.write(arm.type, record_value(arm.type, fill, join(path, arm.name)), buf)
+        lay.write(arm.type, record_value(arm.type, fill, join(path, arm.c_name)), buf)
         return bytes(buf)
     return _struct_value(ctype, fill, path, record_value)
 
@@ -241,21 +241,21 @@ def construct_value(ctype: CType, fill: Fill, path: str = "") -> Any:
                      for i in range(ctype.count))
     if isinstance(ctype, Union):
         arm = ctype.arm(fill.chosen[_shape(path)])
-        return {arm.name: construct_value(arm.type, fill, join(path, arm.name))}
+        return {arm.name: construct_value(arm.type, fill, join(path, arm.c_name))}
     return _struct_value(ctype, fill, path, construct_value)
 
 
 def _struct_value(ctype: Struct, fill: Fill, path: str, leaf: Any) -> Any:
     if len(ctype.fields) == 1 and not ctype.fields[0].name and not ctype.fields[0].hole:
         return leaf(ctype.fields[0].type, fill, path)
-    return {f.name: bytes(f.type.size) if f.hole else leaf(f.type, fill, join(path, f.name))
+    return {f.name: bytes(f.type.size) if f.hole else leaf(f.type, fill, join(path, f.c_name))
             for f in ctype.fields}
 
 
 def selected(ctype: Struct, fill: Fill) -> dict[str, str]:
     """The ``select`` arguments for the top-level unions of ``fill``."""
-    return {f.name: fill.chosen[f.name] for f in ctype.fields
-            if f.name and isinstance(f.type, Union) and f.name in fill.chosen}
+    return {f.name: fill.chosen[f.c_name] for f in ctype.fields
+            if isinstance(f.type, Union) and f.c_name in fill.chosen}
 
 
 def selected_value(ctype: Struct, fill: Fill) -> dict[str, Any]:
@@ -271,9 +271,9 @@ def selected_value(ctype: Struct, fill: Fill) -> dict[str, Any]:
         if f.hole:
             out[f.name] = bytes(f.type.size)
         elif f.name in arms:
-            out[f.name] = record_value(f.type, fill, join(f.name, arms[f.name]))
+            out[f.name] = record_value(f.type, fill, join(f.c_name, arms[f.name]))
         else:
-            out[f.name] = record_value(f.type, fill, f.name)
+            out[f.name] = record_value(f.type, fill, f.c_name)
     return out
 
 
@@ -307,7 +307,7 @@ def plain(ctype: CType, parsed: Any, fill: Fill, path: str = "") -> Any:
     out = {k: v for k, v in parsed.items() if k != "_io"}
     for f in ctype.fields:
         if f.name in out and not f.hole:
-            out[f.name] = plain(f.type, out[f.name], fill, join(path, f.name))
+            out[f.name] = plain(f.type, out[f.name], fill, join(path, f.c_name))
     return out
 
 
@@ -375,6 +375,17 @@ def target(schema: schemas.Schema, name: str, abi: str) -> Target:
                   tuple(variants(ctype)))
 
 
+#: Where gcc looks for system headers (Debian's multiarch layout included).
+_INCLUDE_DIRS = ("/usr/local/include", "/usr/include", "/usr/include/x86_64-linux-gnu",
+                 "/usr/include/i386-linux-gnu")
+#: The Debian package of headers outside linux-libc-dev, by their folder.
+_PACKAGES = {"bluetooth": "apt-get install libbluetooth-dev"}
+
+
+def _installed(header: str) -> bool:
+    return any(Path(d, header).is_file() for d in _INCLUDE_DIRS)
+
+
 def plan(abi: str) -> tuple[Unit, ...]:
     """Every schema file as a :class:`Unit` for ``abi``."""
     by_file: dict[str, list[str]] = {}
@@ -384,6 +395,10 @@ def plan(abi: str) -> tuple[Unit, ...]:
     for schema in schemas.files():
         names = by_file.get(schema.path, [])
         skip = "" if schema.header else f"schema {schema.path} names no meta.header"
+        missing = [h for h in (*schema.includes, schema.header) if h and not _installed(h)]
+        if missing and not skip:
+            skip = (f"header <{missing[0]}> is not installed (schema {schema.path}); "
+                    f"on Debian: {_PACKAGES.get(missing[0].split('/')[0], 'apt-file search')}")
         units.append(Unit(
             key=schema.path, abi=abi,
             headers=(*schema.includes, schema.header) if schema.header else (),

@@ -95,36 +95,38 @@ class Family:
                                    layout=self.layout(proto, abi))
 
 
-_ENCODERS: dict[int, Family] = {}
-_DECODERS: dict[int, Family] = {}
+_ENCODERS: dict[tuple[str, int], Family] = {}
+_DECODERS: dict[tuple[str, int], Family] = {}
 _STRUCTS: dict[str, int] = {}
 
 
-def register(codec: Family, *, encode: int | None = None, decode: int | None = None) -> None:
+def register(codec: Family, *, encode: int | None = None, decode: int | None = None,
+             os: str = "linux") -> None:
     """Make ``codec`` the codec of a socket family (encode) and an ``sa_family`` (decode).
 
-    Both default to the codec's own family number.  Registering again
-    replaces the previous codec, so users can override a family.
+    Both default to the codec's own family number; ``decode=-1`` registers
+    no decoder.  Numbers are per OS (34 is AF_ISDN on Linux and AF_HYPERV on
+    Windows): ``os`` is :attr:`ABI.os`.  Registering again replaces the
+    previous codec, so users can override a family.
     """
     number = codec.number
-    _ENCODERS[number if encode is None else encode] = codec
+    _ENCODERS[os, number if encode is None else encode] = codec
     if decode != -1:
-        _DECODERS[number if decode is None else decode] = codec
-        _STRUCTS.setdefault(codec.struct, number)
-        for struct in codec.structs:
+        _DECODERS[os, number if decode is None else decode] = codec
+        for struct in (codec.struct, *codec.structs):
             _STRUCTS.setdefault(struct, number)
 
 
-def encoder_for(family: int) -> Family | None:
-    """The codec that encodes for a socket of ``family``."""
+def encoder_for(family: int, os: str = "linux") -> Family | None:
+    """The codec that encodes for a socket of ``family`` on ``os``."""
     _load()
-    return _ENCODERS.get(family)
+    return _ENCODERS.get((os, family))
 
 
-def decoder_for(family: int) -> Family | None:
-    """The codec that decodes bytes whose ``sa_family`` is ``family``."""
+def decoder_for(family: int, os: str = "linux") -> Family | None:
+    """The codec that decodes bytes whose ``sa_family`` is ``family`` on ``os``."""
     _load()
-    return _DECODERS.get(family)
+    return _DECODERS.get((os, family))
 
 
 def family_of_struct(struct: str) -> int | None:
