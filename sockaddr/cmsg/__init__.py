@@ -42,6 +42,7 @@ from sockaddr.cmsg.sol_ip import (
     IpRecvFragsize,
     IpRecvOpts,
     IpRetOpts,
+    IpSecurity,
     IpTos,
     IpTosInt,
     IpTtl,
@@ -66,6 +67,8 @@ from sockaddr.cmsg.sol_ipv6 import (
     Ipv6RthdrDstOpts,
     Ipv6Tclass,
 )
+from sockaddr.cmsg.sol_netlink import NetlinkListenAllNsid, NetlinkPktinfo
+from sockaddr.cmsg.sol_packet import PacketAuxdata, PacketTxTimestamp
 from sockaddr.cmsg.sol_socket import (
     ScmCredentials,
     ScmDevmemDmabuf,
@@ -92,6 +95,8 @@ from sockaddr.cmsg.sol_socket import (
     SoTimestampNsOld,
     SoTimestampOld,
 )
+from sockaddr.cmsg.sol_tcp import TcpCmInq
+from sockaddr.cmsg.sol_udp import UdpGro, UdpSegment
 from sockaddr.errors import DecodeError
 
 __all__ = [
@@ -105,12 +110,15 @@ __all__ = [
     "SoTimestampingNew", "SoTimestampingOld", "SoTimestampingSend", "SoTimestampingSendNew",
     # SOL_IP
     "IpChecksum", "IpOrigDstAddr", "IpPktinfo", "IpProtocol", "IpRecvErr", "IpRecvFragsize",
-    "IpRecvOpts", "IpRetOpts", "IpTos", "IpTosInt", "IpTtl",
+    "IpRecvOpts", "IpRetOpts", "IpSecurity", "IpTos", "IpTosInt", "IpTtl",
     # SOL_IPV6
     "Ipv6DontFrag", "Ipv6DstOpts", "Ipv6FlowInfo", "Ipv6HopLimit", "Ipv6HopOpts",
     "Ipv6OrigDstAddr", "Ipv6PathMtu", "Ipv6Pktinfo", "Ipv6RecvErr", "Ipv6RecvFragsize",
     "Ipv6Rthdr", "Ipv6RthdrDstOpts", "Ipv6Tclass", "Ipv6_2292DstOpts", "Ipv6_2292HopLimit",
     "Ipv6_2292HopOpts", "Ipv6_2292Pktinfo", "Ipv6_2292Rthdr",
+    # SOL_TCP, SOL_UDP, SOL_PACKET, SOL_NETLINK
+    "NetlinkListenAllNsid", "NetlinkPktinfo", "PacketAuxdata", "PacketTxTimestamp", "TcpCmInq",
+    "UdpGro", "UdpSegment",
 ]
 
 Buffer = bytes | bytearray | memoryview
@@ -235,8 +243,15 @@ def parse(buffer: Buffer, *, abi: ABI | str | None = None, truncated: bool = Fal
         try:
             out.append(decode(level, type_, payload, abi=abi, family=family))
         except DecodeError as e:
-            raise DecodeError(f"{e} (message at offset {offset})", offset=offset + size + e.offset,
-                              struct=e.struct, data=raw) from None
+            if truncated and offset + _align(length, align) >= len(raw):
+                # The kernel's put_cmsg() sets cmsg_len to the room left when it
+                # cuts the last message: a short payload there is the cut.
+                out.append(Truncated(level, type_, payload, length))
+                break
+            message = str(e).removeprefix(f"{e.struct}: ")
+            raise DecodeError(f"{message} (message at offset {offset})",
+                              offset=offset + size + e.offset, struct=e.struct,
+                              data=raw) from None
         offset += _align(length, align)
     return out
 
