@@ -129,7 +129,8 @@ class Struct:
         for f in self.fields:
             if f.name in arms and isinstance(f.type, Union):
                 arm = f.type.arm(arms[f.name])
-                fields.append(Field(f.name, f.offset, _pad_to(arm.type, f.type.size)))
+                fields.append(Field(f.name, f.offset, _pad_to(arm.type, f.type.size),
+                                    anonymous=f.anonymous))
             else:
                 fields.append(f)
         return Struct(self.name, tuple(fields), self.size, self.align, self.doc)

@@ -33,6 +33,15 @@ from sockaddr.cmsg._base import (
     payload_error,
     register,
 )
+from sockaddr.cmsg.sol_alg import AlgSetAeadAssoclen, AlgSetIv, AlgSetOp
+from sockaddr.cmsg.sol_bluetooth import (
+    BtScmError,
+    BtScmPktSeqnum,
+    BtScmPktStatus,
+    HciCmsgDir,
+    HciCmsgTstamp,
+)
+from sockaddr.cmsg.sol_dccp import DccpScmPriority
 from sockaddr.cmsg.sol_ip import (
     IpChecksum,
     IpOrigDstAddr,
@@ -67,8 +76,60 @@ from sockaddr.cmsg.sol_ipv6 import (
     Ipv6RthdrDstOpts,
     Ipv6Tclass,
 )
+from sockaddr.cmsg.sol_iucv import ScmIucvTrgcls
+from sockaddr.cmsg.sol_j1939 import (
+    ScmJ1939DestAddr,
+    ScmJ1939DestName,
+    ScmJ1939Errqueue,
+    ScmJ1939Prio,
+)
+from sockaddr.cmsg.sol_llc import LlcOptPktinfo
 from sockaddr.cmsg.sol_netlink import NetlinkListenAllNsid, NetlinkPktinfo
 from sockaddr.cmsg.sol_packet import PacketAuxdata, PacketTxTimestamp
+from sockaddr.cmsg.sol_rds import (
+    RdsAtomicCswp,
+    RdsAtomicFadd,
+    RdsCongUpdate,
+    RdsMaskedAtomicCswp,
+    RdsMaskedAtomicFadd,
+    RdsRdmaArgs,
+    RdsRdmaDest,
+    RdsRdmaMap,
+    RdsRdmaStatus,
+    RdsRxpathLatency,
+    RdsZcopyCompletion,
+    RdsZcopyCookie,
+)
+from sockaddr.cmsg.sol_rxrpc import (
+    RxrpcAbort,
+    RxrpcAck,
+    RxrpcBusy,
+    RxrpcChallenged,
+    RxrpcChargeAccept,
+    RxrpcExclusiveCall,
+    RxrpcLocalError,
+    RxrpcNetError,
+    RxrpcNewCall,
+    RxrpcOobId,
+    RxrpcRespond,
+    RxrpcResponded,
+    RxrpcRespRxgkAppdata,
+    RxrpcSetCallTimeout,
+    RxrpcTxLength,
+    RxrpcUpgradeService,
+    RxrpcUserCallId,
+)
+from sockaddr.cmsg.sol_sctp import (
+    SctpAuthinfo,
+    SctpDstAddrV4,
+    SctpDstAddrV6,
+    SctpInit,
+    SctpNxtinfo,
+    SctpPrinfo,
+    SctpRcvinfo,
+    SctpSndinfo,
+    SctpSndrcv,
+)
 from sockaddr.cmsg.sol_socket import (
     ScmCredentials,
     ScmDevmemDmabuf,
@@ -96,7 +157,10 @@ from sockaddr.cmsg.sol_socket import (
     SoTimestampOld,
 )
 from sockaddr.cmsg.sol_tcp import TcpCmInq
+from sockaddr.cmsg.sol_tipc import TipcDestname, TipcErrinfo, TipcRetdata
+from sockaddr.cmsg.sol_tls import TlsGetRecordType, TlsSetRecordType
 from sockaddr.cmsg.sol_udp import UdpGro, UdpSegment
+from sockaddr.cmsg.sol_vsock import VsockRecvErr
 from sockaddr.errors import DecodeError
 
 __all__ = [
@@ -119,6 +183,27 @@ __all__ = [
     # SOL_TCP, SOL_UDP, SOL_PACKET, SOL_NETLINK
     "NetlinkListenAllNsid", "NetlinkPktinfo", "PacketAuxdata", "PacketTxTimestamp", "TcpCmInq",
     "UdpGro", "UdpSegment",
+    # SOL_TLS, SOL_ALG
+    "AlgSetAeadAssoclen", "AlgSetIv", "AlgSetOp", "TlsGetRecordType", "TlsSetRecordType",
+    # SOL_SCTP
+    "SctpAuthinfo", "SctpDstAddrV4", "SctpDstAddrV6", "SctpInit", "SctpNxtinfo", "SctpPrinfo",
+    "SctpRcvinfo", "SctpSndinfo", "SctpSndrcv",
+    # SOL_RDS
+    "RdsAtomicCswp", "RdsAtomicFadd", "RdsCongUpdate", "RdsMaskedAtomicCswp",
+    "RdsMaskedAtomicFadd", "RdsRdmaArgs", "RdsRdmaDest", "RdsRdmaMap", "RdsRdmaStatus",
+    "RdsRxpathLatency", "RdsZcopyCompletion", "RdsZcopyCookie",
+    # SOL_TIPC, SOL_RXRPC
+    "TipcDestname", "TipcErrinfo", "TipcRetdata",
+    "RxrpcAbort", "RxrpcAck", "RxrpcBusy", "RxrpcChallenged", "RxrpcChargeAccept",
+    "RxrpcExclusiveCall", "RxrpcLocalError", "RxrpcNetError", "RxrpcNewCall", "RxrpcOobId",
+    "RxrpcRespRxgkAppdata", "RxrpcRespond", "RxrpcResponded", "RxrpcSetCallTimeout",
+    "RxrpcTxLength", "RxrpcUpgradeService", "RxrpcUserCallId",
+    # SOL_CAN_J1939, SOL_BLUETOOTH / SOL_HCI, SOL_VSOCK
+    "ScmJ1939DestAddr", "ScmJ1939DestName", "ScmJ1939Errqueue", "ScmJ1939Prio",
+    "BtScmError", "BtScmPktSeqnum", "BtScmPktStatus", "HciCmsgDir", "HciCmsgTstamp",
+    "VsockRecvErr",
+    # SOL_IUCV, SOL_LLC, SOL_DCCP
+    "DccpScmPriority", "LlcOptPktinfo", "ScmIucvTrgcls",
 ]
 
 Buffer = bytes | bytearray | memoryview
@@ -135,9 +220,7 @@ def decode(level: int, type: int, data: Buffer, *, abi: ABI | str | None = None,
     """
     abi = ABI.get(abi)
     raw = bytes(data)
-    candidates = forms(level, type, abi)
-    if family is not None and candidates:
-        candidates = tuple(c for c in candidates if _family_fits(c, family)) or candidates
+    candidates = _for_family(forms(level, type, abi), family)
     if not candidates:
         return Unknown(level, type, raw)
     variable = None
@@ -152,9 +235,20 @@ def decode(level: int, type: int, data: Buffer, *, abi: ABI | str | None = None,
     raise payload_error(candidates[0], raw, abi, candidates)
 
 
-def _family_fits(cls: type[ControlMessage], family: int) -> bool:
-    wanted = getattr(cls, "family", None)
-    return wanted is None or schemas.constant(wanted) == family
+def _for_family(candidates: tuple[type[ControlMessage], ...],
+                family: int | None) -> tuple[type[ControlMessage], ...]:
+    """The classes that apply on a socket of ``family`` (``None``: not known).
+
+    A class with a ``family`` attribute (SOL_HCI's: level 0 is also SOL_IP)
+    applies only when the caller names that family, and then it is the only
+    choice; otherwise the classes without one apply.
+    """
+    if family is not None:
+        own = tuple(c for c in candidates
+                    if (w := getattr(c, "family", None)) and schemas.constant(w) == family)
+        if own:
+            return own
+    return tuple(c for c in candidates if getattr(c, "family", None) is None)
 
 
 def encode(message: ControlMessage, *, abi: ABI | str | None = None) -> tuple[int, int, bytes]:
