@@ -14,7 +14,8 @@ from __future__ import annotations
 import operator
 from typing import Any
 
-__all__ = ["bytes_like", "c_int", "c_string", "expect_tuple", "fs_converter", "unsigned"]
+__all__ = ["bytes_like", "c_int", "c_string", "expect_tuple", "fs_converter", "u32_pair",
+           "unsigned"]
 
 _INT_MIN, _INT_MAX = -(1 << 31), (1 << 31) - 1
 
@@ -103,3 +104,19 @@ def fs_converter(value: object) -> bytes:
     if b"\0" in raw:
         raise ValueError("embedded null byte")
     return raw
+
+
+def u32_pair(address: object, caller: str, family: str, names: tuple[str, str]) -> tuple[int, int]:
+    """CPython's ``"II:getsockaddrarg"`` pairs (AF_QIPCRTR, AF_VSOCK), range-checked.
+
+    Their messages name ``getsockaddrarg``, never the caller; the range check
+    replaces the ``I`` code's wrap.
+    """
+    if not isinstance(address, tuple):
+        raise TypeError(f"getsockaddrarg: {family} address must be tuple, "
+                        f"not {tp_name(address)}")
+    if len(address) != 2:
+        raise TypeError(f"getsockaddrarg() takes exactly 2 arguments ({len(address)} given)")
+    first, second = (index(v) for v in address)
+    return (unsigned(first, 32, f"{caller}(): {names[0]} must be 0-4294967295."),
+            unsigned(second, 32, f"{caller}(): {names[1]} must be 0-4294967295."))

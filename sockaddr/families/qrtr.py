@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sockaddr._args import index, unsigned
+from sockaddr._args import u32_pair
 from sockaddr.abi import ABI
 from sockaddr.families import Family, register
 
@@ -35,16 +35,7 @@ class Qrtr(Family):
 
     def encode(self, address: object, *, family: int, proto: int, abi: ABI, caller: str,
                resolve: bool) -> bytes:
-        # CPython's messages here name "getsockaddrarg", never the caller.
-        if not isinstance(address, tuple):
-            raise TypeError("getsockaddrarg: AF_QIPCRTR address must be tuple, "
-                            f"not {type(address).__name__}")
-        if len(address) != 2:
-            raise TypeError(f"getsockaddrarg() takes exactly 2 arguments "
-                            f"({len(address)} given)")
-        node, port = (index(v) for v in address)
-        node = unsigned(node, 32, f"{caller}(): node must be 0-4294967295.")
-        port = unsigned(port, 32, f"{caller}(): port must be 0-4294967295.")
+        node, port = u32_pair(address, caller, self.name, ("node", "port"))
         return self.fast(abi).pack(self.number, bytes(2), node, port)
 
     def decode(self, data: bytes, *, proto: int, abi: ABI, interfaces: Any) -> object:

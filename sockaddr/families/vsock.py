@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sockaddr._args import index, unsigned
+from sockaddr._args import u32_pair
 from sockaddr.abi import ABI
 from sockaddr.families import Family, register
 
@@ -24,15 +24,7 @@ class Vsock(Family):
 
     def encode(self, address: object, *, family: int, proto: int, abi: ABI, caller: str,
                resolve: bool) -> bytes:
-        if not isinstance(address, tuple):
-            raise TypeError("getsockaddrarg: AF_VSOCK address must be tuple, "
-                            f"not {type(address).__name__}")
-        if len(address) != 2:
-            raise TypeError(f"getsockaddrarg() takes exactly 2 arguments "
-                            f"({len(address)} given)")
-        cid, port = (index(v) for v in address)
-        cid = unsigned(cid, 32, f"{caller}(): cid must be 0-4294967295.")
-        port = unsigned(port, 32, f"{caller}(): port must be 0-4294967295.")
+        cid, port = u32_pair(address, caller, self.name, ("cid", "port"))
         return self.fast(abi).pack(family, 0, port, cid, 0, bytes(3))
 
     def decode(self, data: bytes, *, proto: int, abi: ABI, interfaces: Any) -> object:
