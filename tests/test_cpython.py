@@ -54,6 +54,7 @@ def documented_deviation(family: int, address: object) -> type | None:
 LONG_LABEL = "a" * 64 + "\u00e9"
 ENCODE_CASES: dict[int, list[object]] = {
     AF.AF_INET: [
+        ("192.0.2.1", 443), ("10.0.0.1", 53),          # the README's examples
         ("127.0.0.1", 80), ("", 0), ("<broadcast>", 1), ("255.255.255.255", 65535),
         ("127.1", 1), ("0x7f.1", 2), ("010.1.1.1", 3), ("4294967295", 4), ("0", 5),
         (b"1.2.3.4", 6), (bytearray(b"1.2.3.4"), 7), ("::ffff:1.2.3.4", 8), ("1.2.3.4", True),
@@ -64,6 +65,7 @@ ENCODE_CASES: dict[int, list[object]] = {
         ("::1", 70000), (1, 1.5),
     ],
     AF.AF_INET6: [
+        ("::1", 8080), ("2001:db8::1", 443, 0, 2),      # the README's examples
         ("::1", 80), ("::1", 80, 0xFFFFF, 7), ("::1", 80, 2**20), ("::1", 80, -1),
         ("::1", 80, U32), ("::1", 80, U32 + 5), ("::1", 80, 0, -1), ("::1", 80, 0, U32),
         ("::1", 80, 0, U32 - 1), ("fe80::1%7", 80), ("fe80::1%7", 80, 0, 3), ("", 0),
@@ -73,6 +75,7 @@ ENCODE_CASES: dict[int, list[object]] = {
         ("2001:db8::1", 65535, 1, 2), ("::1", -1), ("::1", 2**64), (None, 1), "::1",
     ],
     AF.AF_UNIX: [
+        b"\0my-abstract-name", "/run/systemd/journal/socket",   # the README's examples
         "/tmp/sock", b"/tmp/sock", bytearray(b"x"), "", b"", b"\0", b"\0abc", "\0abc",
         "a\0b", b"a\0\0", "x" * 107, "x" * 108, b"\0" + b"x" * 107, b"\0" + b"x" * 108,
         "p\udcff", "\ud800", 1, None, ("a",), pathlib.PurePosixPath("/x"), "\u00e9",
