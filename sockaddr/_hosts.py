@@ -95,6 +95,11 @@ def _inet6(text: str) -> bytes | None:
         return None
 
 
+def _numeric_scope(scope: str) -> bool:
+    """A ``%scope`` glibc takes as a number (``strtoul`` to the end, at most 2**32-1)."""
+    return scope.isascii() and scope.isdigit() and int(scope) <= 0xFFFFFFFF
+
+
 def _addrfamily() -> socket.gaierror:
     return socket.gaierror(socket.EAI_ADDRFAMILY, "Address family for hostname not supported")
 
@@ -123,7 +128,7 @@ def resolve_host(host: object, family: int, *, resolve: bool = False) -> bytes:
         if v4 is not None:
             return v4
         if v6 is not None:
-            if v6.startswith(_V4MAPPED) and (not scope or scope.isdigit()):
+            if v6.startswith(_V4MAPPED) and (text == addr or _numeric_scope(scope)):
                 return v6[12:]
             if v6.startswith(_V4MAPPED) and not resolve:
                 raise UnresolvedHostError(host if isinstance(host, str) else raw)
@@ -132,8 +137,7 @@ def resolve_host(host: object, family: int, *, resolve: bool = False) -> bytes:
     else:
         if v4 is not None:
             raise _addrfamily()
-        if v6 is not None and (text == addr or (scope.isdigit() and scope.isascii()
-                                                 and int(scope) <= 0xFFFFFFFF)):
+        if v6 is not None and (text == addr or _numeric_scope(scope)):
             # CPython overwrites the scope id with the tuple's; a %scope is dropped.
             return v6
     if not resolve:

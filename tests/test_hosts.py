@@ -58,6 +58,8 @@ _ipv6 = st.one_of(
 
 @pytest.mark.parametrize("family", FAMILIES, ids=["AF_INET", "AF_INET6"])
 @given(host=st.one_of(_dotted, _ipv6, st.text("0123456789abcdefx.:%", max_size=20)))
+@example(host="::ffff:0:0%4294967296")
+@example(host="::ffff:0:0%")
 @example(host="127.1")
 @example(host="0x7f.1")
 @example(host="010.1.1.1")
