@@ -2,23 +2,40 @@
 
 ``sockaddr decode HEX…`` prints, per address, the family name and the value
 CPython would return; ``--verbose`` adds every field of the lossless record.
+``encode FAMILY ADDRESS`` prints the bytes as hex; ``cmsg HEX`` walks a raw
+``msg_control`` buffer; ``audit [FILE…]`` and ``strace [FILE…]`` decode the
+addresses in Linux audit logs and strace output.  ``--json``: one JSON object
+per record (JSON Lines); ``family`` (number), ``family_name``, ``address`` (the
+CPython value: tuples as arrays, bytes as ``{"hex": …}``) and ``hex`` (the
+sockaddr bytes) on every address, plus ``source`` (``FILE:LINE`` or ``argument
+N``), ``fields`` (decode), ``timestamp``/``event``/``interpreted`` (audit),
+``pid``/``syscall`` (strace); cmsg gives ``index``, ``class``, ``cmsg_level``,
+``cmsg_type`` and ``fields``.  Errors go to standard error, one line each.
 Exit status: 0 when all decoded, 1 when some did not, 2 for usage errors.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
+import dataclasses
+import functools
+import json
+import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import IO
 
-from sockaddr import schemas
+from sockaddr import cmsg, schemas
 from sockaddr.abi import ABI, KNOWN
-from sockaddr.codec import decode, parse
+from sockaddr.captures import parse_audit_line, parse_strace_line
+from sockaddr.codec import decode, encode, parse
 from sockaddr.errors import DecodeError
 
 __all__ = ["family_name", "main"]
 
 
+@functools.cache
 def family_name(number: int) -> str:
     """``AF_INET6`` for 10; ``AF_<n>`` for a number no schema names."""
     for name in schemas.constants():
@@ -28,9 +45,18 @@ def family_name(number: int) -> str:
 
 
 def _hex(text: str) -> bytes:
+    """Hex digits (spaces and a ``0x`` prefix allowed) as bytes.
+
+    Raises :class:`ValueError` saying which digit (counted among the digits) is wrong.
+    """
     cleaned = "".join(text.split())
     if cleaned[:2].lower() == "0x":
         cleaned = cleaned[2:]
+    bad = next((i for i, c in enumerate(cleaned) if c not in "0123456789abcdefABCDEF"), None)
+    if bad is not None:
+        raise ValueError(f"{cleaned[bad]!r} at digit {bad + 1} is not a hex digit")
+    if len(cleaned) % 2:
+        raise ValueError(f"odd number of hex digits ({len(cleaned)})")
     return bytes.fromhex(cleaned)
 
 
@@ -44,47 +70,304 @@ def _inputs(args: Sequence[str]) -> Iterable[tuple[str, str]]:
                 yield f"<stdin>:{i}", line
 
 
+class UsageError(Exception):
+    """A bad command line (exit status 2)."""
+
+
+def _err(where: str, message: str) -> None:
+    print(f"sockaddr: {where}: {message}", file=sys.stderr)
+
+
+def jsonable(value: object) -> object:
+    """``value`` in JSON terms: tuples become arrays, bytes ``{"hex": …}``, dataclasses objects."""
+    if isinstance(value, bytes | bytearray | memoryview):
+        return {"hex": bytes(value).hex()}
+    if isinstance(value, tuple | list):
+        return [jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return repr(value)
+
+
+def _emit(obj: dict[str, object]) -> None:
+    print(json.dumps(obj, ensure_ascii=False, sort_keys=False))
+
+
+def _family_number(text: str) -> int:
+    """``AF_INET6``, ``INET6``, ``10`` or ``0xa`` as the family number."""
+    try:
+        return int(text, 0)
+    except ValueError:
+        pass
+    name = text.upper()
+    if not name.startswith("AF_"):
+        name = "AF_" + name
+    try:
+        return schemas.constant(name)
+    except (KeyError, LookupError):
+        raise UsageError(f"unknown address family {text!r}") from None
+
+
+def _tuples(value: object) -> object:
+    """Lists (JSON arrays) as the tuples ``socket`` takes, at every depth."""
+    if isinstance(value, list):
+        return tuple(_tuples(v) for v in value)
+    return value
+
+
+def _literal(text: str) -> object:
+    """ADDRESS: a Python literal, else JSON (a bare path must be quoted: `"'/tmp/s'"`)."""
+    try:
+        return _tuples(ast.literal_eval(text))
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        pass
+    try:
+        return _tuples(json.loads(text))
+    except ValueError:
+        raise UsageError(f"address {text!r} is neither a Python literal nor JSON") from None
+
+
+def _decoded(data: bytes, ns: argparse.Namespace,
+             with_fields: bool = True) -> tuple[int, object, dict[str, object]]:
+    """``(family, CPython value, record fields)``; raises DecodeError.
+
+    Without ``with_fields`` the lossless record is not built (logs are long) and
+    the family is read from ``sa_family`` in the ABI's byte order.
+    """
+    value = decode(data, proto=ns.proto, abi=ns.abi)
+    if value is None:
+        return -1, None, {}
+    if not with_fields:
+        return int.from_bytes(data[:2], ns.abi.byteorder), value, {}
+    rec = parse(data, proto=ns.proto, abi=ns.abi)
+    fields: dict[str, object] = dict(rec.fields)
+    if rec.tail:
+        fields["(tail)"] = rec.tail
+    return rec.family, value, fields
+
+
 def _decode(ns: argparse.Namespace) -> int:
     failed = 0
     for where, text in _inputs(ns.hex):
         try:
             data = _hex(text)
-        except ValueError:
-            print(f"sockaddr: {where}: not hex: {text.strip()[:60]!r}", file=sys.stderr)
+        except ValueError as e:
+            _err(where, f"not hex ({e}): {text.strip()[:60]!r}")
             failed += 1
             continue
         try:
-            value = decode(data, proto=ns.proto, abi=ns.abi)
-            rec = parse(data, proto=ns.proto, abi=ns.abi) if value is not None else None
+            family, value, fields = _decoded(data, ns)
         except DecodeError as e:
-            print(f"sockaddr: {where}: {e}", file=sys.stderr)
+            _err(where, str(e))
+            failed += 1
+            continue
+        if ns.json:
+            _emit({"source": where, "hex": data.hex(),
+                   "family": family if value is not None else None,
+                   "family_name": family_name(family) if value is not None else None,
+                   "address": jsonable(value), "fields": jsonable(fields)})
+            continue
+        if value is None:
+            print("(empty) None")
+            continue
+        print(f"{family_name(family)} {value!r}")
+        if ns.verbose:
+            for name, field in fields.items():
+                print(f"    {name} = {field!r}")
+    return 1 if failed else 0
+
+
+def _encode(ns: argparse.Namespace) -> int:
+    family = _family_number(ns.family)
+    address = _literal(ns.address)
+    try:
+        data = encode(family, address, proto=ns.proto, abi=ns.abi)
+    except (OSError, TypeError, ValueError, OverflowError, LookupError) as e:
+        _err(f"encode {family_name(family)} {ns.address}", f"{type(e).__name__}: {e}")
+        return 1
+    if ns.json:
+        _emit({"family": family, "family_name": family_name(family),
+               "address": jsonable(address), "hex": data.hex()})
+    else:
+        print(data.hex())
+    return 0
+
+
+def _cmsg(ns: argparse.Namespace) -> int:
+    family = None if ns.family is None else _family_number(ns.family)
+    try:
+        data = _hex(" ".join(ns.hex))
+    except ValueError as e:
+        raise UsageError(f"HEX: not hex ({e})") from None
+    try:
+        messages = cmsg.parse(data, abi=ns.abi, truncated=ns.truncated, family=family)
+    except DecodeError as e:
+        _err(f"HEX byte {e.offset}", str(e))
+        return 1
+    for index, msg in enumerate(messages):
+        if isinstance(msg, cmsg.Unknown | cmsg.Truncated):
+            level, type_ = msg.level, msg.type
+        else:
+            level, type_ = msg.numbers(ns.abi)
+        if ns.json:
+            _emit({"index": index, "class": type(msg).__name__, "cmsg_level": level,
+                   "cmsg_type": type_, "fields": jsonable(msg)})
+        else:
+            print(repr(msg))
+    return 0
+
+
+def _lines(files: Sequence[str]) -> Iterator[tuple[str, int, str]]:
+    """``(name, line number, line)`` of each file in turn, or of standard input."""
+    if not files:
+        for number, line in enumerate(sys.stdin, 1):
+            yield "<stdin>", number, line
+        return
+    for name in files:
+        handle: IO[str]
+        try:
+            handle = sys.stdin if name == "-" else open(  # noqa: SIM115 - closed below
+                name, encoding="utf-8", errors="surrogateescape")
+        except OSError as e:
+            raise UsageError(f"{name}: cannot read: {e.strerror}") from None
+        with handle:
+            for number, line in enumerate(handle, 1):
+                yield name, number, line
+
+
+def _describe(data: bytes, ns: argparse.Namespace) -> tuple[dict[str, object], str]:
+    """JSON fields and the text form of a decoded address; raises DecodeError."""
+    family, value, _ = _decoded(data, ns, with_fields=False)
+    if value is None:
+        return {"family": None, "family_name": None, "address": None}, "(empty) None"
+    name = family_name(family)
+    return ({"family": family, "family_name": name, "address": jsonable(value)},
+            f"{name} {value!r}")
+
+
+def _audit(ns: argparse.Namespace) -> int:
+    failed = 0
+    for name, number, line in _lines(ns.files):
+        where = f"{name}:{number}"
+        try:
+            rec = parse_audit_line(line)
+        except ValueError as e:
+            _err(where, str(e))
             failed += 1
             continue
         if rec is None:
-            print("(empty) None")
             continue
-        print(f"{family_name(rec.family)} {value!r}")
-        if ns.verbose:
-            for name, field in rec.fields.items():
-                print(f"    {name} = {field!r}")
-            if rec.tail:
-                print(f"    (tail) = {rec.tail!r}")
+        head = f"audit({rec.timestamp}:{rec.event})"
+        out: dict[str, object] = {"source": where, "timestamp": rec.timestamp, "event": rec.event,
+                                  "hex": rec.saddr.hex() if rec.saddr is not None else None}
+        if rec.saddr is None:
+            # ausearch -i: only auditd's interpretation is left, no bytes.
+            text = " ".join(f"{k}={v}" for k, v in (rec.interpreted or {}).items())
+            out.update(family=None, family_name=None, address=None)
+            line_text = f"{head} interpreted {{ {text} }}"
+        else:
+            try:
+                fields, line_text = _describe(rec.saddr, ns)
+            except DecodeError as e:
+                _err(where, f"{head}: {e}")
+                failed += 1
+                continue
+            out.update(fields)
+            line_text = f"{head} {line_text}"
+        out["interpreted"] = rec.interpreted
+        if ns.json:
+            _emit(out)
+        else:
+            print(line_text)
     return 1 if failed else 0
+
+
+def _strace(ns: argparse.Namespace) -> int:
+    failed = 0
+    for name, number, line in _lines(ns.files):
+        where = f"{name}:{number}"
+        try:
+            records = parse_strace_line(line)
+        except ValueError as e:
+            _err(where, str(e))
+            failed += 1
+            continue
+        for rec in records:
+            try:
+                data = encode(rec.family, rec.address, abi=ns.abi)
+            except (OSError, TypeError, ValueError, OverflowError, LookupError) as e:
+                _err(where, f"{rec.syscall}: {type(e).__name__}: {e}")
+                failed += 1
+                continue
+            pid = "" if rec.pid is None else f"{rec.pid} "
+            if ns.json:
+                _emit({"source": where, "pid": rec.pid, "syscall": rec.syscall,
+                       "family": rec.family, "family_name": family_name(rec.family),
+                       "address": jsonable(rec.address), "hex": data.hex()})
+            else:
+                print(f"{pid}{rec.syscall} {family_name(rec.family)} {rec.address!r}")
+    return 1 if failed else 0
+
+
+def _abi(text: str) -> ABI:
+    try:
+        return ABI.get(text)
+    except (KeyError, ValueError, LookupError) as e:
+        raise argparse.ArgumentTypeError(str(e).strip("'\"")) from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = argparse.ArgumentParser(prog="sockaddr", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p: argparse.ArgumentParser, proto: bool = True) -> None:
+        if proto:
+            p.add_argument("--proto", type=int, default=0,
+                           help="the socket's protocol (CAN, Bluetooth, NFC…)")
+        p.add_argument("--abi", type=_abi, default=None, metavar="ABI",
+                       help="the ABI the bytes come from (default: this machine): "
+                            + ", ".join(sorted(KNOWN)))
+        p.add_argument("--json", action="store_true", help="one JSON object per record")
+
     dec = sub.add_parser("decode", help="decode sockaddr bytes given in hex")
     dec.add_argument("hex", nargs="*", help="hex bytes (standard input, one per line, if none)")
-    dec.add_argument("--proto", type=int, default=0, help="the socket's protocol (CAN, BT)")
-    dec.add_argument("--abi", choices=sorted(KNOWN), default=None,
-                     help="the ABI the bytes come from (default: this machine)")
+    common(dec)
     dec.add_argument("-v", "--verbose", action="store_true", help="print every C field")
+    enc = sub.add_parser("encode", help="encode an address tuple, print hex")
+    enc.add_argument("family", help="AF_INET6, INET6 or a number")
+    enc.add_argument("address", help="a Python literal (\"('::1', 80)\") or JSON")
+    common(enc)
+    cm = sub.add_parser("cmsg", help="decode a raw msg_control buffer given in hex")
+    cm.add_argument("hex", nargs="+", help="the buffer in hex (several arguments are joined)")
+    cm.add_argument("--truncated", action="store_true", help="the kernel set MSG_CTRUNC")
+    cm.add_argument("--family", default=None, help="the socket's family (level 0 on HCI)")
+    common(cm, proto=False)
+    aud = sub.add_parser("audit", help="decode SOCKADDR records of Linux audit logs")
+    aud.add_argument("files", nargs="*", metavar="FILE", help="logs (standard input if none)")
+    common(aud)
+    st = sub.add_parser("strace", help="decode the addresses in strace output")
+    st.add_argument("files", nargs="*", metavar="FILE", help="strace -o files (stdin if none)")
+    common(st, proto=False)
+
     ns = parser.parse_args(argv)
     ns.abi = ABI.get(ns.abi)
-    return _decode(ns)
+    commands = {"decode": _decode, "encode": _encode, "cmsg": _cmsg, "audit": _audit,
+                "strace": _strace}
+    try:
+        return commands[ns.command](ns)
+    except UsageError as e:
+        parser.exit(2, f"sockaddr {ns.command}: {e}\n")
+    except BrokenPipeError:
+        # The reader went away (``| head``): silence the final flush, as the
+        # Python docs advise for SIGPIPE.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

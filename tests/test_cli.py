@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 import subprocess
@@ -57,3 +58,122 @@ def test_usage_error_exit_status() -> None:
     out = run("decode", "--abi", "linux-vax", "00")
     assert out.returncode == 2
     assert "Traceback" not in out.stderr
+
+
+# -- encode: the oracle is the kernel's own bytes, read with getsockname(2) ------------
+
+def _kernel_sockname(sock: socket.socket) -> bytes:
+    """The raw ``struct sockaddr`` the kernel returns for ``sock``."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    buf = ctypes.create_string_buffer(128)
+    size = ctypes.c_uint32(128)
+    assert libc.getsockname(sock.fileno(), buf, ctypes.byref(size)) == 0
+    return buf.raw[:size.value]
+
+
+@pytest.mark.parametrize(("family", "name", "bind"), [
+    (socket.AF_INET, "AF_INET", ("127.0.0.1", 0)),
+    (socket.AF_INET6, "10", ("::1", 0)),
+    (socket.AF_NETLINK, "NETLINK", (0, 0)),
+])
+def test_encode_matches_kernel(family: int, name: str, bind: tuple[object, ...]) -> None:
+    kind = socket.SOCK_RAW if family == socket.AF_NETLINK else socket.SOCK_DGRAM
+    with socket.socket(family, kind) as s:
+        s.bind(bind)
+        address, raw = s.getsockname(), _kernel_sockname(s)
+    out = run("encode", name, repr(address))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == raw.hex() + "\n"
+    as_json = run("encode", name, json.dumps(list(address)), "--json")
+    assert as_json.returncode == 0, as_json.stderr
+    obj = json.loads(as_json.stdout)
+    assert obj == {"family": family, "family_name": socket.AddressFamily(family).name,
+                   "address": list(address), "hex": raw.hex()}
+
+
+def test_encode_abstract_unix_and_abi() -> None:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as s:
+        s.bind(b"\0sockaddr-cli-test")
+        raw = _kernel_sockname(s)
+    assert run("encode", "AF_UNIX", "b'\\x00sockaddr-cli-test'").stdout == raw.hex() + "\n"
+    # s390x is big-endian: sa_family 0x0001 as 00 01 (the s390x ABI's byte order).
+    out = run("encode", "AF_UNIX", "b'\\x00x'", "--abi", "linux-s390x")
+    assert out.stdout == "00010078\n"
+
+
+def test_encode_errors() -> None:
+    out = run("encode", "AF_NOPE", "1")
+    assert out.returncode == 2
+    assert "unknown address family 'AF_NOPE'" in out.stderr
+    out = run("encode", "AF_INET", "('127.0.0.1',")
+    assert out.returncode == 2
+    assert "neither a Python literal nor JSON" in out.stderr
+    out = run("encode", "AF_INET", "('127.0.0.1', 70000)")
+    # CPython's own message for this input (socket.bind raises the same).
+    with socket.socket() as s, pytest.raises(OverflowError) as info:
+        s.bind(("127.0.0.1", 70000))
+    assert out.returncode == 1
+    assert str(info.value).removeprefix("bind(): ") in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+# -- cmsg: a buffer laid out with CPython's CMSG_LEN/CMSG_SPACE, values from a real recvmsg --
+
+def test_cmsg_from_real_recvmsg() -> None:
+    import struct
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as r, \
+            socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as w:
+        # <linux/in.h>: IP_PKTINFO 8, IP_RECVTTL 12 (Python 3.11 lacks the names).
+        r.setsockopt(socket.IPPROTO_IP, getattr(socket, "IP_RECVTTL", 12), 1)
+        r.setsockopt(socket.IPPROTO_IP, getattr(socket, "IP_PKTINFO", 8), 1)
+        r.bind(("127.0.0.1", 0))
+        w.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, 42)
+        w.sendto(b"x", r.getsockname())
+        _, items, _, _ = r.recvmsg(16, socket.CMSG_SPACE(64))
+    buf = b""
+    for level, type_, data in items:
+        head = struct.pack("@Nii", socket.CMSG_LEN(len(data)), level, type_)
+        buf += (head + data).ljust(socket.CMSG_SPACE(len(data)), b"\0")
+    out = run("cmsg", buf.hex())
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert "IpTtl(ttl=42)" in lines
+    assert any(line.startswith("IpPktinfo(ifindex=1, spec_dst='127.0.0.1'") for line in lines)
+    obj = [json.loads(x) for x in run("cmsg", "--json", buf.hex()).stdout.split("\n")
+           if x]
+    assert {"index": lines.index("IpTtl(ttl=42)"), "class": "IpTtl",
+            "cmsg_level": socket.IPPROTO_IP, "cmsg_type": socket.IP_TTL,
+            "fields": {"ttl": 42}} in obj
+    # Cut the last message short: an error without --truncated, a Truncated with it.
+    cut = buf[:-8].hex()
+    bad = run("cmsg", cut)
+    assert bad.returncode == 1
+    assert "Traceback" not in bad.stderr
+    assert "HEX byte" in bad.stderr
+    ok = run("cmsg", "--truncated", cut)
+    assert ok.returncode == 0
+    assert "Truncated(" in ok.stdout
+
+
+def test_cmsg_usage_errors() -> None:
+    out = run("cmsg", "0c0")
+    assert out.returncode == 2
+    assert "odd number of hex digits (3)" in out.stderr
+    out = run("cmsg", "--family", "AF_NOPE", "00")
+    assert out.returncode == 2
+    assert "unknown address family" in out.stderr
+
+
+def test_decode_json() -> None:
+    out = run("decode", "--json", "01002f6100", "0200")
+    assert out.returncode == 1
+    obj = json.loads(out.stdout)
+    assert obj["source"] == "argument 1"
+    assert obj["address"] == "/a"
+    assert obj["family"] == socket.AF_UNIX
+    assert obj["family_name"] == "AF_UNIX"
+    assert obj["hex"] == "01002f6100"
+    assert "argument 2: sockaddr_in: 2 bytes" in out.stderr

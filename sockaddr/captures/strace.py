@@ -1,0 +1,230 @@
+"""Socket addresses in ``strace`` output (default and ``-X raw`` formatting).
+
+strace prints a ``struct sockaddr`` as braces of C fields (``print_sockaddr()``
+in strace's ``sockaddr.c``)::
+
+    1234 bind(3, {sa_family=AF_INET, sin_port=htons(80), sin_addr=inet_addr("127.0.0.1")}, 16) = 0
+    1234 bind(3, {sa_family=0x2, sin_port="\\x00\\x50", sin_addr="\\x7f\\x00\\x00\\x01"}, 16) = 0
+
+Every ``{sa_family=…}`` on a line (``bind``, ``connect``, ``sendto``,
+``recvfrom``, ``accept``, ``getsockname``, ``sendmsg``'s ``msg_name``…) is
+turned back into the address tuple CPython would give for it.  Supported:
+AF_UNIX (paths, ``@"abstract"``, unnamed), AF_INET, AF_INET6, AF_NETLINK.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import ipaddress
+import re
+import socket
+
+from sockaddr import schemas
+
+__all__ = ["StraceRecord", "parse_strace_line"]
+
+_PREFIX = re.compile(r"^\s*(?:\[pid\s+(?P<bpid>\d+)\]\s*|(?P<pid>\d+)\s+)?"
+                     r"(?:[\d:.]+\s+)?(?:<\.\.\. (?P<resumed>\w+) resumed>|(?P<call>\w+)\()")
+_ESCAPE = {"n": b"\n", "t": b"\t", "r": b"\r", "v": b"\v", "f": b"\f", "\\": b"\\", '"': b'"',
+           "'": b"'", "?": b"?", "a": b"\a", "b": b"\b"}
+
+
+@dataclasses.dataclass(frozen=True)
+class StraceRecord:
+    """One ``struct sockaddr`` strace printed.
+
+    ``pid`` is ``None`` without ``-f``; ``fields`` are strace's, as text;
+    ``address`` is the tuple (or str/bytes) CPython's ``makesockaddr()``
+    gives for it.
+    """
+
+    pid: int | None
+    syscall: str
+    family: int
+    fields: dict[str, str]
+    address: object
+
+
+def _unquote(text: str) -> bytes:
+    """A C string literal as strace prints it (``"\\x7f…"``, octal, ``\\n``).
+
+    A trailing ``...`` (strace's ``-s`` cut) is dropped.
+    """
+    text = text.removesuffix("...")
+    if len(text) < 2 or text[0] != '"' or text[-1] != '"':
+        raise ValueError(f"not a quoted string: {text[:40]!r}")
+    body, out, i = text[1:-1], bytearray(), 0
+    while i < len(body):
+        c = body[i]
+        if c != "\\":
+            out += c.encode()
+            i += 1
+            continue
+        nxt = body[i + 1:i + 2]
+        if nxt == "x":
+            out.append(int(body[i + 2:i + 4], 16))
+            i += 4
+        elif nxt.isdigit():
+            j = i + 1
+            while j < len(body) and j < i + 4 and body[j] in "01234567":
+                j += 1
+            out.append(int(body[i + 1:j], 8))
+            i = j
+        elif nxt in _ESCAPE:
+            out += _ESCAPE[nxt]
+            i += 2
+        else:
+            raise ValueError(f"bad escape {body[i:i + 2]!r}")
+    return bytes(out)
+
+
+def _split(body: str) -> list[str]:
+    """Top-level comma-separated items of a brace body (quotes and parentheses nest)."""
+    items, depth, quoted, start, i = [], 0, False, 0, 0
+    while i < len(body):
+        c = body[i]
+        if quoted:
+            if c == "\\":
+                i += 1
+            elif c == '"':
+                quoted = False
+        elif c == '"':
+            quoted = True
+        elif c in "({[":
+            depth += 1
+        elif c in ")}]":
+            depth -= 1
+        elif c == "," and depth == 0:
+            items.append(body[start:i].strip())
+            start = i + 1
+        i += 1
+    items.append(body[start:].strip())
+    return [item for item in items if item]
+
+
+def _structs(line: str) -> list[tuple[int, str]]:
+    """``(column, body)`` of every ``{sa_family=…}`` outside string literals."""
+    found, quoted, i = [], False, 0
+    while i < len(line):
+        c = line[i]
+        if quoted:
+            if c == "\\":
+                i += 1
+            elif c == '"':
+                quoted = False
+        elif c == '"':
+            quoted = True
+        elif line.startswith("{sa_family=", i):
+            depth, j = 0, i
+            inner_quote = False
+            while j < len(line):
+                d = line[j]
+                if inner_quote:
+                    if d == "\\":
+                        j += 1
+                    elif d == '"':
+                        inner_quote = False
+                elif d == '"':
+                    inner_quote = True
+                elif d == "{":
+                    depth += 1
+                elif d == "}":
+                    depth -= 1
+                    if depth == 0:
+                        break
+                j += 1
+            if depth:
+                raise ValueError(f"column {i + 1}: unterminated {{sa_family=…")
+            found.append((i + 1, line[i + 1:j]))
+            i = j
+        i += 1
+    return found
+
+
+def _call_arg(value: str, name: str) -> str | None:
+    if value.startswith(name + "(") and value.endswith(")"):
+        return value[len(name) + 1:-1]
+    return None
+
+
+def _int(value: str) -> int:
+    for wrap in ("htons", "htonl"):
+        inner = _call_arg(value, wrap)
+        if inner is not None:
+            return int(inner, 0)
+    if value.startswith('"'):  # -X raw: the field's bytes, network order
+        return int.from_bytes(_unquote(value), "big")
+    inner = _call_arg(value, "if_nametoindex")
+    if inner is not None:
+        return socket.if_nametoindex(_unquote(inner).decode())
+    return int(value, 0)
+
+
+def _family(value: str) -> int:
+    if value.startswith("AF_"):
+        return schemas.constant(value)
+    return int(value, 0)
+
+
+def _address(family: int, fields: dict[str, str], positional: list[str]) -> object:
+    if family == schemas.constant("AF_UNIX"):
+        path = fields.get("sun_path")
+        if path is None:
+            return ""
+        if path.startswith("@"):
+            return b"\0" + _unquote(path[1:])
+        return _unquote(path).decode("utf-8", "surrogateescape")
+    if family == schemas.constant("AF_INET"):
+        addr = fields["sin_addr"]
+        inner = _call_arg(addr, "inet_addr")
+        host = _unquote(inner).decode() if inner is not None else str(
+            ipaddress.IPv4Address(_unquote(addr)))
+        return host, _int(fields["sin_port"])
+    if family == schemas.constant("AF_INET6"):
+        if "sin6_addr" in fields:
+            host = str(ipaddress.IPv6Address(_unquote(fields["sin6_addr"])))
+        else:
+            pton = next((_call_arg(p, "inet_pton") for p in positional
+                         if p.startswith("inet_pton(")), None)
+            if pton is None:
+                raise ValueError("AF_INET6 without sin6_addr")
+            host = str(ipaddress.IPv6Address(_unquote(_split(pton)[1]).decode()))
+        return (host, _int(fields["sin6_port"]), _int(fields.get("sin6_flowinfo", "0")),
+                _int(fields.get("sin6_scope_id", "0")))
+    if family == schemas.constant("AF_NETLINK"):
+        # strace prints nl_groups with "%08x" and no 0x (print_sockaddr_data_nl).
+        return _int(fields["nl_pid"]), int(fields["nl_groups"], 16)
+    raise ValueError(f"family {family} is not supported by the strace reader")
+
+
+def parse_strace_line(line: str) -> list[StraceRecord]:
+    """Every socket address printed on one strace line (empty when none).
+
+    Raises :class:`ValueError` (naming the column) for a ``{sa_family=…}``
+    that cannot be read back.
+    """
+    structs = _structs(line)
+    if not structs:
+        return []
+    head = _PREFIX.match(line)
+    pid_text = head and (head["pid"] or head["bpid"])
+    pid = int(pid_text) if pid_text else None
+    syscall = (head["call"] or head["resumed"]) if head else "?"
+    out = []
+    for column, body in structs:
+        fields: dict[str, str] = {}
+        positional: list[str] = []
+        for item in _split(body):
+            name, eq, value = item.partition("=")
+            if eq and re.fullmatch(r"\w+", name):
+                fields[name] = value
+            else:
+                positional.append(item)
+        try:
+            family = _family(fields["sa_family"])
+            address = _address(family, fields, positional)
+        except (ValueError, KeyError, IndexError, OSError) as e:
+            detail = f"missing field {e}" if isinstance(e, KeyError) else str(e)
+            raise ValueError(f"column {column}: {detail}") from None
+        out.append(StraceRecord(pid, syscall, family, fields, address))
+    return out
