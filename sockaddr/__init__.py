@@ -28,3 +28,9 @@ __all__ = [
     "schemas",
 ]
 __version__ = "0.1.0"
+
+# st.from_type() for our classes when hypothesis is already imported (sockaddr/_hypothesis.py).
+if "hypothesis" in __import__("sys").modules:
+    from sockaddr._hypothesis import register_loaded
+
+    register_loaded()

@@ -353,3 +353,9 @@ def parse(buffer: Buffer, *, abi: ABI | str | None = None, truncated: bool = Fal
 def message_classes() -> list[type[ControlMessage]]:
     """Every registered message class, for tests and documentation."""
     return list(all_forms())
+
+# st.from_type() for our classes when hypothesis is already imported (sockaddr/_hypothesis.py).
+if "hypothesis" in __import__("sys").modules:
+    from sockaddr._hypothesis import register_loaded
+
+    register_loaded()

@@ -175,6 +175,47 @@ class StructMessage(ControlMessage):
         return bytes(buf)
 
 
+def read_sockaddr(struct: str, raw: bytes, abi: ABI) -> Any:
+    """A ``struct sockaddr_in``/``_in6`` member of a payload (an offender, a destination).
+
+    ``None`` when the kernel left it all zero; the value :func:`sockaddr.decode`
+    returns when the bytes hold the struct's own family and that value encodes
+    back to them; otherwise the lossless :class:`~sockaddr.Sockaddr` record, so
+    that no payload fails to decode or re-encode over bytes the kernel does not
+    read (a stale family, non-zero ``sin_zero``).
+    """
+    from sockaddr.codec import decode, encode  # noqa: PLC0415 - cycle
+    from sockaddr.families import family_of_struct  # noqa: PLC0415 - cycle
+    from sockaddr.record import Sockaddr  # noqa: PLC0415 - cycle
+
+    if not any(raw):
+        return None
+    family = family_of_struct(struct)
+    if family is not None and int.from_bytes(raw[:2], abi.byteorder) == family:
+        try:
+            value = decode(raw, abi=abi, interfaces={})
+            if encode(family, value, abi=abi).ljust(len(raw), b"\0") == raw:
+                return value
+        except (ValueError, TypeError, OverflowError, OSError):
+            pass        # not the value's bytes: keep them whole
+    return Sockaddr.from_bytes(struct, raw, abi=abi)
+
+
+def write_sockaddr(struct: str, value: Any, abi: ABI) -> bytes:
+    """The bytes of a member :func:`read_sockaddr` read (``None``: all zero)."""
+    from sockaddr.codec import encode  # noqa: PLC0415 - cycle
+    from sockaddr.families import family_of_struct  # noqa: PLC0415 - cycle
+
+    size = schemas.layout(struct, abi).size
+    if value is None:
+        return bytes(size)
+    family = family_of_struct(struct)
+    raw = encode(family if family is not None else socket.AF_UNSPEC, value, abi=abi)
+    if len(raw) > size:
+        raise ValueError(f"{struct}: {len(raw)} bytes do not fit its {size}")
+    return raw.ljust(size, b"\0")
+
+
 def _struct_name(ctype: CType) -> str:
     return ctype.name if isinstance(ctype, Struct) else ""
 
@@ -186,9 +227,7 @@ def _to_python(ctype: CType, raw: bytes, abi: ABI) -> Any:
     if name == "in6_addr":
         return socket.inet_ntop(socket.AF_INET6, raw)
     if name.startswith("sockaddr"):
-        from sockaddr.codec import decode  # noqa: PLC0415 - cycle
-
-        return decode(raw, abi=abi, interfaces={})
+        return read_sockaddr(name, raw, abi)
     if isinstance(ctype, Array):
         step = ctype.elem.size
         return tuple(_to_python(ctype.elem, raw[i * step:(i + 1) * step], abi)
@@ -204,11 +243,7 @@ def _from_python(ctype: CType, value: Any, abi: ABI, path: str) -> bytes:
     if name in ("in_addr", "in6_addr"):
         return socket.inet_pton(socket.AF_INET if name == "in_addr" else socket.AF_INET6, value)
     if name.startswith("sockaddr"):
-        from sockaddr.codec import encode  # noqa: PLC0415 - cycle
-
-        family = socket.AF_INET6 if name == "sockaddr_in6" else socket.AF_INET
-        raw = encode(family, value, abi=abi) if value is not None else b""
-        return raw.ljust(ctype.size, b"\0")
+        return write_sockaddr(name, value, abi)
     if isinstance(ctype, Array):
         step = ctype.elem.size
         items = tuple(value)

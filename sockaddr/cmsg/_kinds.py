@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
-import socket
 from typing import Any, ClassVar, Self
 
 from sockaddr import schemas
 from sockaddr.abi import ABI
-from sockaddr.cmsg._base import ControlMessage, StructMessage
+from sockaddr.cmsg._base import ControlMessage, StructMessage, read_sockaddr, write_sockaddr
 from sockaddr.errors import DecodeError
 
 __all__ = ["ExtendedError", "FdArray", "SockaddrMessage", "TimeMessage", "nlattrs"]
@@ -69,15 +68,10 @@ class SockaddrMessage(ControlMessage):
 
     @classmethod
     def from_payload(cls, data: bytes, abi: ABI) -> Self:
-        from sockaddr.codec import decode  # noqa: PLC0415 - cycle
-
-        return cls(decode(data, abi=abi, interfaces={}))  # type: ignore[call-arg]
+        return cls(read_sockaddr(cls.payload, data, abi))  # type: ignore[call-arg]
 
     def to_payload(self, abi: ABI) -> bytes:
-        from sockaddr.codec import encode  # noqa: PLC0415 - cycle
-
-        family = socket.AF_INET6 if self.payload == "sockaddr_in6" else socket.AF_INET
-        return encode(family, self.address, abi=abi)  # type: ignore[attr-defined]
+        return write_sockaddr(self.payload, self.address, abi)  # type: ignore[attr-defined]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -115,22 +109,14 @@ class ExtendedError(ControlMessage):
                           fast.unpack(data), strict=True))
         extra: dict[str, Any] = {}
         if cls.offender_struct:
-            from sockaddr.codec import decode  # noqa: PLC0415 - cycle
-
-            rest = data[layout.size:]
-            extra["offender"] = None if not any(rest) else decode(rest, abi=abi, interfaces={})
+            extra["offender"] = read_sockaddr(cls.offender_struct, data[layout.size:], abi)
         return cls(**values, **extra)
 
     def to_payload(self, abi: ABI) -> bytes:
         fast = schemas.fast("sock_extended_err", abi)
         out = fast.pack(*(getattr(self, n.removeprefix("ee_")) for n in fast.names))
         if self.offender_struct:
-            from sockaddr.codec import encode  # noqa: PLC0415 - cycle
-
-            size = schemas.layout(self.offender_struct, abi).size
-            offender = getattr(self, "offender")  # noqa: B009
-            family = socket.AF_INET6 if self.offender_struct == "sockaddr_in6" else socket.AF_INET
-            out += bytes(size) if offender is None else encode(family, offender, abi=abi)
+            out += write_sockaddr(self.offender_struct, getattr(self, "offender"), abi)  # noqa: B009
         return out
 
 

@@ -116,7 +116,7 @@ class IpOrigDstAddr(SockaddrMessage):
     cmsg_type = "IP_ORIGDSTADDR"
     direction = "recv"
     payload = "sockaddr_in"
-    address: tuple[str, int]
+    address: object     # (host, port); a Sockaddr record for other bytes (read_sockaddr)
 
 
 @register

@@ -108,7 +108,7 @@ class Ipv6OrigDstAddr(SockaddrMessage):
     cmsg_type = "IPV6_ORIGDSTADDR"
     direction = "recv"
     payload = "sockaddr_in6"
-    address: tuple[str, int, int, int]
+    address: object     # (host, port, flowinfo, scope_id); a Sockaddr record for other bytes
 
 
 @register
