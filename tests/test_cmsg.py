@@ -225,3 +225,24 @@ def test_cmsg_macros_match_glibc(tmp_path: Path, abi: str, flags: list[str]) -> 
         built_one = cmsg.build([cmsg.Unknown(1000, 1, bytes(n))], abi=abi)
         assert len(built_one) == space
         assert int.from_bytes(built_one[:size - 8], "little") == length
+
+
+# -- found by sockaddr.strategies: an offender that is not its struct's own value -----------
+
+@pytest.mark.parametrize(("cls", "offender"), [
+    (cmsg.IpRecvErr, bytes.fromhex("1e00") + bytes(14)),                 # a stale family (TIPC)
+    (cmsg.IpRecvErr, bytes.fromhex("0200 0050 7f000001 0102030405060708")),  # sin_zero not zero
+    (cmsg.Ipv6RecvErr, bytes.fromhex("0a00 0000 ffffffff") + bytes(20)),  # flowinfo > 20 bits
+    (cmsg.Ipv6RecvErr, bytes.fromhex("0000 0001") + bytes(24)),          # AF_UNSPEC, not zero
+], ids=["stale-family", "sin_zero", "flowinfo", "unspec"])
+def test_extended_error_keeps_any_offender_bytes(cls: type[cmsg.ControlMessage],
+                                                  offender: bytes) -> None:
+    # Bytes the kernel does not read back must not make a payload undecodable or
+    # change it: the offender then comes back as the lossless record.
+    head = bytes.fromhex("6f000000 02 03 03 00 00000000 00000000")      # ECONNREFUSED, ICMP
+    payload = head + offender
+    level, type_ = cls.numbers(ABI.get("linux-x86_64"))
+    message = cmsg.decode(level, type_, payload, abi="linux-x86_64")
+    assert isinstance(message, cls)
+    assert isinstance(message.offender, sockaddr.Sockaddr)  # type: ignore[attr-defined]
+    assert cmsg.encode(message, abi="linux-x86_64") == (level, type_, payload)
