@@ -20,6 +20,7 @@ import argparse
 import ast
 import dataclasses
 import functools
+import io
 import json
 import os
 import sys
@@ -65,7 +66,7 @@ def _inputs(args: Sequence[str]) -> Iterable[tuple[str, str]]:
         for i, arg in enumerate(args, 1):
             yield f"argument {i}", arg
     else:
-        for i, line in enumerate(sys.stdin, 1):
+        for i, line in enumerate(_stdin(), 1):
             if line.strip():
                 yield f"<stdin>:{i}", line
 
@@ -93,8 +94,23 @@ def jsonable(value: object) -> object:
     return repr(value)
 
 
+def _stdin() -> IO[str]:
+    """Standard input, undecodable bytes kept as surrogates, as files are read
+    (a UTF-8 locale makes it strict: one bad byte would end the run)."""
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        sys.stdin.reconfigure(errors="surrogateescape")
+    return sys.stdin
+
+
+def _print(text: str) -> None:
+    """``print`` for text that may hold surrogates (undecodable bytes of a path or
+    a log line): they are written as ``\\udcXX`` escapes, which a strict UTF-8
+    standard output takes and which ``json.loads`` reads back in a JSON string."""
+    print(text.encode("utf-8", "backslashreplace").decode("utf-8"))
+
+
 def _emit(obj: dict[str, object]) -> None:
-    print(json.dumps(obj, ensure_ascii=False, sort_keys=False))
+    _print(json.dumps(obj, ensure_ascii=False, sort_keys=False))
 
 
 def _family_number(text: str) -> int:
@@ -224,13 +240,13 @@ def _cmsg(ns: argparse.Namespace) -> int:
 def _lines(files: Sequence[str]) -> Iterator[tuple[str, int, str]]:
     """``(name, line number, line)`` of each file in turn, or of standard input."""
     if not files:
-        for number, line in enumerate(sys.stdin, 1):
+        for number, line in enumerate(_stdin(), 1):
             yield "<stdin>", number, line
         return
     for name in files:
         handle: IO[str]
         try:
-            handle = sys.stdin if name == "-" else open(  # noqa: SIM115 - closed below
+            handle = _stdin() if name == "-" else open(  # noqa: SIM115 - closed below
                 name, encoding="utf-8", errors="surrogateescape")
         except OSError as e:
             raise UsageError(f"{name}: cannot read: {e.strerror}") from None
@@ -282,7 +298,7 @@ def _audit(ns: argparse.Namespace) -> int:
         if ns.json:
             _emit(out)
         else:
-            print(line_text)
+            _print(line_text)
     return 1 if failed else 0
 
 

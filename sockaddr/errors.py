@@ -42,7 +42,7 @@ class DecodeError(SockaddrError, ValueError):
         # subclass with its own __init__ pickles the usual way.
         if type(self).__init__ is not DecodeError.__init__:
             return super().__reduce__()
-        return (_rebuild, (type(self), self.args[0], self.offset, self.data))
+        return (_rebuild, (type(self), self.args[0], self.offset, self.data, self.struct))
 
     @classmethod
     def short(cls, struct: str, data: bytes, need: int) -> DecodeError:
@@ -65,8 +65,9 @@ class UnresolvedHostError(SockaddrError, socket.gaierror):
                          "pass resolve=True to look it up")
 
 
-def _rebuild(cls: type[DecodeError], message: str, offset: int, data: bytes) -> DecodeError:
+def _rebuild(cls: type[DecodeError], message: str, offset: int, data: bytes,
+             struct: str = "") -> DecodeError:
     error = cls.__new__(cls)
     Exception.__init__(error, message)
-    error.offset, error.struct, error.data = offset, "", data
+    error.offset, error.struct, error.data = offset, struct, data
     return error
