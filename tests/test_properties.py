@@ -7,7 +7,8 @@
 * ``cmsg.build``/``cmsg.parse`` are inverse; every message type re-encodes;
 * differential: CPython's C codec decodes the same hostile bytes to the same
   values (every family CPython knows), and the running kernel reports back
-  the bytes we built for the addresses it can bind here.
+  the bytes we built for the addresses it can bind here (UNIX abstract
+  names, INET/INET6 with FREEBIND, NETLINK, PACKET, VSOCK bind only).
 
 ``HYPOTHESIS_PROFILE=thorough`` runs 100x more examples.
 """
@@ -202,7 +203,8 @@ def _kernel_socket(family: int, type_: int, proto: int = 0) -> socket.socket:
     try:
         return socket.socket(family, type_, proto)
     except OSError as e:        # pragma: no cover - depends on the kernel
-        pytest.skip(f"this kernel has no {socket.AddressFamily(family).name} sockets: {e}")
+        pytest.skip(f"this kernel has no {socket.AddressFamily(family).name} "
+                    f"{socket.SocketKind(type_).name} sockets: {e}")
 
 
 @slow
@@ -268,3 +270,42 @@ def test_kernel_reports_the_netlink_addresses_we_build(address: Any) -> None:
     assert sockaddr.decode(reported)[1] == groups  # type: ignore[index]
     if pid:
         assert reported == raw
+
+
+@slow
+@given(address=sst.addresses(socket.AF_PACKET))
+def test_kernel_reports_the_packet_addresses_we_build(address: Any) -> None:
+    raw = sockaddr.encode(socket.AF_PACKET, address)
+    try:
+        s = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, 0)
+    except PermissionError:
+        pytest.skip("AF_PACKET sockets need root (CAP_NET_RAW)")
+    with s:
+        try:
+            libc_bind(s, raw)
+        except OSError as e:
+            assert e.errno in (errno.ENETDOWN, errno.EINVAL), e    # an interface that is down
+            return
+        reported = libc_getsockname(s)
+    ours, theirs = sockaddr.decode(raw), sockaddr.decode(reported)
+    assert isinstance(ours, tuple)
+    assert isinstance(theirs, tuple)
+    assert theirs[:2] == ours[:2]       # the interface and protocol bind() read
+
+
+@slow
+@given(address=sst.addresses(socket.AF_VSOCK))
+def test_kernel_reports_the_vsock_addresses_we_build(address: Any) -> None:
+    # bind() and getsockname() only: this machine's vsock is its host's control channel.
+    raw = sockaddr.encode(socket.AF_VSOCK, address)
+    with _kernel_socket(socket.AF_VSOCK, socket.SOCK_STREAM) as s:   # no DGRAM transport here
+        try:
+            libc_bind(s, raw)
+        except OSError as e:
+            assert e.errno in (errno.EADDRNOTAVAIL, errno.EADDRINUSE, errno.EACCES,
+                               errno.EINVAL), e
+            return
+        reported = libc_getsockname(s)
+    _cid, port = sockaddr.decode(raw)  # type: ignore[misc]
+    if port != 0xFFFFFFFF:              # VMADDR_PORT_ANY picks one
+        assert sockaddr.decode(reported)[1] == port  # type: ignore[index]
