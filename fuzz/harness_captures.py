@@ -33,7 +33,14 @@ if __package__ in (None, ""):  # run as a script: python fuzz/harness_captures.p
 
 from fuzz._common import Input, check
 from fuzz.harness_cli_hex import check_json, run_cli
-from sockaddr.captures import AuditRecord, StraceRecord, parse_audit_line, parse_strace_line
+from sockaddr.captures import (
+    AuditRecord,
+    StraceControl,
+    StraceRecord,
+    parse_audit_line,
+    parse_strace_cmsgs,
+    parse_strace_line,
+)
 
 __all__ = ["MODES", "TEMPLATES", "TestOneInput", "seed", "splice_seeds"]
 
@@ -145,7 +152,8 @@ def check_audit(line: str) -> None:
 
 
 def check_strace(line: str) -> None:
-    """``parse_strace_line``: ValueError, or one record per ``{sa_family=``."""
+    """``parse_strace_line``: ValueError, or one record per ``{sa_family=``; and
+    ``parse_strace_cmsgs``: ValueError, or messages of a ``msg_control=[``."""
     try:
         records = parse_strace_line(line)
     except ValueError:
@@ -157,6 +165,15 @@ def check_strace(line: str) -> None:
         check(isinstance(rec, StraceRecord) and isinstance(rec.family, int)
               and "sa_family" in rec.fields, f"{line!r}: {rec!r}")
         repr(rec)
+    try:
+        controls = parse_strace_cmsgs(line)
+    except ValueError:          # DecodeError is one
+        return
+    check(bool(controls) <= ("msg_control=[" in line), f"{line!r}: {controls!r}")
+    for c in controls:
+        check(isinstance(c, StraceControl) and (c.message is None) == (c.data is None),
+              f"{line!r}: {c!r}")
+        repr(c)
 
 
 def TestOneInput(data: bytes) -> None:

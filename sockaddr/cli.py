@@ -24,12 +24,13 @@ import io
 import json
 import os
 import sys
+import time
 from collections.abc import Iterable, Iterator, Sequence
-from typing import IO
+from typing import IO, ClassVar
 
 from sockaddr import cmsg, schemas
 from sockaddr.abi import ABI, KNOWN
-from sockaddr.captures import parse_audit_line, parse_strace_line
+from sockaddr.captures import parse_audit_line, parse_strace_cmsgs, parse_strace_line
 from sockaddr.codec import decode, encode, parse
 from sockaddr.errors import DecodeError
 
@@ -76,6 +77,8 @@ class UsageError(Exception):
 
 
 def _err(where: str, message: str) -> None:
+    if _Progress.current is not None:
+        _Progress.current.erase()          # the message takes the progress line's place
     print(f"sockaddr: {where}: {message}", file=sys.stderr)
 
 
@@ -237,22 +240,83 @@ def _cmsg(ns: argparse.Namespace) -> int:
     return 0
 
 
+class _Progress:
+    """A one-line progress report on standard error, only when it is a terminal.
+
+    Redrawn at most five times a second; the percentage is of the file's size
+    (standard input has none: only the count).  Cleared when the input ends.
+    """
+
+    current: ClassVar[_Progress | None] = None
+
+    def __init__(self, name: str, total: int | None) -> None:
+        _Progress.current = self
+        self.name = name
+        self.total = total
+        self.done = 0
+        self.lines = 0
+        self.start = self.last = time.monotonic()
+        self.shown = False
+
+    def step(self, line: str) -> None:
+        self.lines += 1
+        self.done += len(line)
+        if self.lines & 1023:
+            return
+        now = time.monotonic()
+        if now - self.last < 0.2:
+            return
+        self.last = now
+        rate = self.lines / max(now - self.start, 1e-9)
+        part = (f"{min(100 * self.done / self.total, 100):5.1f}% "
+                if self.total else "")
+        sys.stderr.write(f"\r{self.name}: {part}{self.lines:,} lines, {rate:,.0f} lines/s")
+        sys.stderr.flush()
+        self.shown = True
+
+    def erase(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+            self.shown = False
+
+    def close(self) -> None:
+        self.erase()
+        _Progress.current = None
+
+
+def _size(handle: IO[str]) -> int | None:
+    try:
+        size = os.fstat(handle.fileno()).st_size
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return None
+    return size or None
+
+
 def _lines(files: Sequence[str]) -> Iterator[tuple[str, int, str]]:
-    """``(name, line number, line)`` of each file in turn, or of standard input."""
-    if not files:
-        for number, line in enumerate(_stdin(), 1):
-            yield "<stdin>", number, line
-        return
-    for name in files:
+    """``(name, line number, line)`` of each file in turn, or of standard input.
+
+    A progress line goes to standard error while it is a terminal.
+    """
+    for name in files or ["-"]:
         handle: IO[str]
         try:
             handle = _stdin() if name == "-" else open(  # noqa: SIM115 - closed below
                 name, encoding="utf-8", errors="surrogateescape")
         except OSError as e:
             raise UsageError(f"{name}: cannot read: {e.strerror}") from None
-        with handle:
+        label = "<stdin>" if name == "-" else name
+        progress = _Progress(label, _size(handle)) if sys.stderr.isatty() else None
+        try:
             for number, line in enumerate(handle, 1):
-                yield name, number, line
+                if progress is not None:
+                    progress.step(line)
+                yield label, number, line
+        finally:
+            if progress is not None:
+                progress.close()
+            if name != "-":
+                handle.close()
 
 
 def _describe(data: bytes, ns: argparse.Namespace) -> tuple[dict[str, object], str]:
@@ -326,7 +390,32 @@ def _strace(ns: argparse.Namespace) -> int:
                        "address": jsonable(rec.address), "hex": data.hex()})
             else:
                 print(f"{pid}{rec.syscall} {family_name(rec.family)} {rec.address!r}")
+        failed += _strace_cmsgs(line, where, ns)
     return 1 if failed else 0
+
+
+def _strace_cmsgs(line: str, where: str, ns: argparse.Namespace) -> int:
+    """Print the control messages of one strace line; 1 if they could not be read."""
+    if "msg_control=[" not in line:
+        return 0
+    try:
+        controls = parse_strace_cmsgs(line, abi=ns.abi)
+    except ValueError as e:
+        _err(where, str(e))
+        return 1
+    for c in controls:
+        pid = "" if c.pid is None else f"{c.pid} "
+        if ns.json:
+            _emit({"source": where, "pid": c.pid, "syscall": c.syscall, "cmsg_level": c.level,
+                   "cmsg_type": c.type, "cmsg_len": c.length,
+                   "class": type(c.message).__name__ if c.message is not None else None,
+                   "fields": jsonable(c.message) if c.message is not None else None})
+        elif c.message is not None:
+            print(f"{pid}{c.syscall} cmsg {c.message!r}")
+        else:
+            print(f"{pid}{c.syscall} cmsg level {c.level} type {c.type} "
+                  "(strace printed no payload)")
+    return 0
 
 
 def _abi(text: str) -> ABI:

@@ -18,9 +18,12 @@ from pathlib import Path
 
 import pytest
 
+from sockaddr import cmsg
 from sockaddr.captures import parse_audit_line, parse_strace_line
+from sockaddr.cli import jsonable
 
-# Binds and connects in UNIX (path, abstract), INET, INET6 and NETLINK; prints
+# Binds and connects in UNIX (path, abstract), INET, INET6 and NETLINK, binds
+# PACKET and VSOCK where it may; prints
 # [family name, getsockname() in the CLI's JSON form] per socket.
 SCRIPT = r'''
 import json, os, socket, sys
@@ -37,6 +40,18 @@ for fam, host in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")):
     out.append([fam.name, list(s.getsockname())]); t.close(); s.close()
 s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0); s.bind((0x40000000 + pid, 0))
 out.append(["AF_NETLINK", list(s.getsockname())]); s.close()
+try:    # root only; getsockname()'s 18 bytes make strace print the generic sa_data form
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, 0)
+    s.bind(("lo", 0x0800, 0, 0, b"\1\2")); n = s.getsockname(); s.close()
+    out.append(["AF_PACKET", [*n[:4], {"hex": n[4].hex()}]])
+except PermissionError:
+    pass
+try:    # bind and getsockname only: vsock is this machine's control channel
+    s = socket.socket(socket.AF_VSOCK, socket.SOCK_STREAM)
+    s.bind((socket.VMADDR_CID_ANY, socket.VMADDR_PORT_ANY))
+    out.append(["AF_VSOCK", list(s.getsockname())]); s.close()
+except OSError:
+    pass
 print(json.dumps(out))
 '''
 
@@ -50,6 +65,12 @@ def _cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
 
 def _expected(stdout: str) -> set[str]:
     return {json.dumps(item) for item in json.loads(stdout)}
+
+
+def _bound(expected: set[str]) -> set[str]:
+    """The names bind()/connect() pass as getsockname() reports them: all but what the
+    kernel fills in (PACKET's hardware type and address, VSOCK's port)."""
+    return {e for e in expected if not e.startswith(('["AF_PACKET"', '["AF_VSOCK"'))}
 
 
 def _decoded(jsonl: str, syscalls: tuple[str, ...] = ()) -> set[str]:
@@ -166,18 +187,21 @@ def test_real_auditd_log(auditd: None, tmp_path: Path) -> None:
                              text=True, check=True)
     finally:
         subprocess.run(["auditctl", "-d", *rule], capture_output=True, check=False)
-    expected = _expected(ran.stdout)
+    everything = _expected(ran.stdout)
+    expected = _bound(everything)
     raw = ""
     for _ in range(50):  # auditd writes asynchronously
         raw = subprocess.run(["ausearch", "-k", key, "--raw"], capture_output=True, text=True,
                              check=False).stdout
-        if raw.count("type=SOCKADDR") >= len(expected) + 2:  # + the two connects
+        if raw.count("type=SOCKADDR") >= len(everything) + 2:  # + the two connects
             break
         time.sleep(0.1)
     out = _cli("audit", "--json", stdin=raw)
     assert out.returncode == 0, out.stderr
     decoded = _decoded(out.stdout)
     assert expected <= decoded, (expected - decoded, raw)
+    if os.geteuid() == 0:               # the PACKET bind, as the script passed it
+        assert json.dumps(["AF_PACKET", ["lo", 2048, 0, 0, {"hex": "0102"}]]) in decoded
     # auditd's ENRICHED suffix, where configured, agrees with our decoding.
     for obj in map(json.loads, out.stdout.splitlines()):
         if obj["interpreted"] and obj["family_name"] == "AF_INET":
@@ -224,7 +248,9 @@ def test_real_strace(style: str, tmp_path: Path) -> None:
     out = _cli("strace", "--json", str(trace))
     assert out.returncode == 0, out.stderr
     assert _decoded(out.stdout, ("getsockname",)) == expected
-    assert expected <= _decoded(out.stdout, ("bind", "connect"))  # pid, ports
+    if os.geteuid() == 0:
+        assert any(e.startswith('["AF_PACKET"') for e in expected)
+    assert _bound(expected) <= _decoded(out.stdout, ("bind", "connect"))
     text = _cli("strace", str(trace))
     assert "getsockname AF_INET6 ('::1', " in text.stdout
 
@@ -258,3 +284,44 @@ def test_audit_streams_in_constant_memory(tmp_path: Path) -> None:
                                         text=True, check=True).stdout))
     # KiB; the log grew by 1.6 MB, which a reader holding it (as lines: ~3 MB) would add.
     assert peaks[1] < peaks[0] + 1_000, peaks
+
+
+# Receives IP options, a timestamp, credentials and descriptors; prints every
+# recvmsg()/sendmsg() ancillary item as [level, type, data hex].
+CMSG_SCRIPT = r'''
+import array, json, socket
+items = []
+a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); a.bind(("127.0.0.1", 0))
+for opt in (8, 12, 13):         # IP_PKTINFO, IP_RECVTTL, IP_RECVTOS
+    a.setsockopt(socket.IPPROTO_IP, opt, 1)
+a.setsockopt(socket.SOL_SOCKET, 35, 1)          # SO_TIMESTAMPNS
+b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); b.sendto(b"x", a.getsockname())
+items += a.recvmsg(10, 1024)[1]
+u1, u2 = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+u2.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
+sent = [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [0, 1]).tobytes())]
+u1.sendmsg([b"y"], sent)
+items += sent + u2.recvmsg(10, 1024)[1]
+print(json.dumps([[level, type_, data.hex()] for level, type_, data in items]))
+'''
+
+
+@pytest.mark.parametrize("style", ["abbrev", "raw"])
+def test_real_strace_control_messages(style: str, tmp_path: Path) -> None:
+    if shutil.which("strace") is None:
+        pytest.skip("strace not installed")
+    trace = tmp_path / "trace.txt"
+    ran = subprocess.run(["strace", "-f", "-e", "trace=sendmsg,recvmsg", "-X", style,
+                          "-o", str(trace), sys.executable, "-c", CMSG_SCRIPT],
+                         capture_output=True, text=True, check=False)
+    if ran.returncode:
+        pytest.skip(f"strace cannot trace here: {ran.stderr.strip()[-200:]}")
+    seen = [cmsg.decode(level, type_, bytes.fromhex(data))
+            for level, type_, data in json.loads(ran.stdout)]
+    out = _cli("strace", "--json", str(trace))
+    assert out.returncode == 0, out.stderr
+    printed = [json.loads(line) for line in out.stdout.splitlines()]
+    got = [obj for obj in printed if "cmsg_type" in obj]
+    assert [(o["class"], o["fields"]) for o in got] == [
+        (type(m).__name__, json.loads(json.dumps(jsonable(m)))) for m in seen]
+    assert {o["syscall"] for o in got} == {"recvmsg", "sendmsg"}

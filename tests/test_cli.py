@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import pty
 import shutil
 import socket
 import subprocess
@@ -177,3 +179,51 @@ def test_decode_json() -> None:
     assert obj["family_name"] == "AF_UNIX"
     assert obj["hex"] == "01002f6100"
     assert "argument 2: sockaddr_in: 2 bytes" in out.stderr
+
+
+# -- the progress line: on a terminal's stderr only ----------------------------------------
+
+def _big_log(path: object, lines: int) -> None:
+    # Records of other types (the bulk of a real audit log) and one bad SOCKADDR at the end.
+    body = "type=SYSCALL msg=audit(1700000000.000:1): arch=c000003e syscall=49 success=yes\n"
+    with open(path, "w") as f:  # type: ignore[call-overload]
+        f.write(body * lines)
+        f.write("type=SOCKADDR msg=audit(1700000000.000:2): saddr=0200zz\n")
+
+
+def test_progress_on_a_terminal_stderr(tmp_path: object) -> None:
+    log = f"{tmp_path}/big.log"
+    _big_log(log, 600_000)
+    script = shutil.which("sockaddr")
+    cmd = [script] if script else [sys.executable, "-m", "sockaddr"]
+    controller, terminal = pty.openpty()
+    with subprocess.Popen([*cmd, "audit", log], stdout=subprocess.PIPE,
+                          stderr=terminal) as proc:
+        os.close(terminal)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(controller, 4096)
+            except OSError:             # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            seen += chunk
+        out, _ = proc.communicate(timeout=60)
+    os.close(controller)
+    text = seen.decode()
+    assert "% " in text
+    assert "lines/s" in text
+    # The error line starts on a clean line: the progress line was erased first.
+    assert f"\r\x1b[Ksockaddr: {log}:600001: " in text
+    assert out == b""
+    assert proc.returncode == 1
+
+
+def test_no_progress_when_stderr_is_piped(tmp_path: object) -> None:
+    log = f"{tmp_path}/big.log"
+    _big_log(log, 5000)
+    result = run("audit", log)
+    assert result.returncode == 1
+    assert "\r" not in result.stderr
+    assert result.stderr.count("\n") == 1

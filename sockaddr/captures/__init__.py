@@ -8,5 +8,7 @@ from __future__ import annotations
 
 from sockaddr.captures.audit import AuditRecord, parse_audit_line
 from sockaddr.captures.strace import StraceRecord, parse_strace_line
+from sockaddr.captures.strace_cmsg import StraceControl, parse_strace_cmsgs
 
-__all__ = ["AuditRecord", "StraceRecord", "parse_audit_line", "parse_strace_line"]
+__all__ = ["AuditRecord", "StraceControl", "StraceRecord", "parse_audit_line",
+           "parse_strace_cmsgs", "parse_strace_line"]

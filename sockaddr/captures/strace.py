@@ -9,7 +9,11 @@ in strace's ``sockaddr.c``)::
 Every ``{sa_family=…}`` on a line (``bind``, ``connect``, ``sendto``,
 ``recvfrom``, ``accept``, ``getsockname``, ``sendmsg``'s ``msg_name``…) is
 turned back into the address tuple CPython would give for it.  Supported:
-AF_UNIX (paths, ``@"abstract"``, unnamed), AF_INET, AF_INET6, AF_NETLINK.
+AF_UNIX (paths, ``@"abstract"``, unnamed), AF_INET, AF_INET6, AF_NETLINK,
+AF_PACKET, AF_VSOCK, and every family strace prints in its generic form
+``{sa_family=AF_X25, sa_data="…"}`` (families it has no printer for, and
+addresses shorter than their struct), whose bytes go through
+:func:`sockaddr.decode`.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import dataclasses
 import ipaddress
 import re
 import socket
+import sys
 
 from sockaddr import schemas
 
@@ -151,13 +156,45 @@ def _int(value: str) -> int:
     for wrap in ("htons", "htonl"):
         inner = _call_arg(value, wrap)
         if inner is not None:
-            return int(inner, 0)
+            return _int(inner)
     if value.startswith('"'):  # -X raw: the field's bytes, network order
         return int.from_bytes(_unquote(value), "big")
     inner = _call_arg(value, "if_nametoindex")
     if inner is not None:
         return socket.if_nametoindex(_unquote(inner).decode())
+    if _SYMBOL.fullmatch(value):        # ETH_P_IP, ARPHRD_ETHER, PACKET_HOST, VMADDR_CID_ANY...
+        return schemas.constant(value)
     return int(value, 0)
+
+
+_SYMBOL = re.compile(r"[A-Z][A-Z0-9_]*")
+
+
+def _packet(fields: dict[str, str]) -> object:
+    """AF_PACKET's ``sockaddr_ll`` as CPython's tuple; strace names the interface
+    (``if_nametoindex("lo")``) by default, so no lookup is needed then."""
+    index = fields["sll_ifindex"]
+    named = _call_arg(index, "if_nametoindex")
+    octets = fields.get("sll_addr", "[]").strip("[]")
+    addr = bytes(int(o, 0) for o in _split(octets))
+    halen = _int(fields.get("sll_halen", str(len(addr))))
+    if named is not None:
+        name = _unquote(named).decode("utf-8", "surrogateescape")
+    else:
+        try:
+            name = socket.if_indextoname(_int(index))
+        except OSError:                 # CPython's makesockaddr(): '' for an unknown index
+            name = ""
+    return (name, _int(fields["sll_protocol"]), _int(fields.get("sll_pkttype", "0")),
+            _int(fields.get("sll_hatype", "0")), addr[:halen])
+
+
+def _sa_data(family: int, data: bytes) -> object:
+    """strace's generic form (a family it does not print, or a short addrlen):
+    the bytes after ``sa_family``, decoded as the kernel's bytes would be."""
+    from sockaddr.codec import decode  # noqa: PLC0415 - captures stay importable alone
+
+    return decode(family.to_bytes(2, sys.byteorder) + data)
 
 
 def _family(value: str) -> int:
@@ -167,6 +204,8 @@ def _family(value: str) -> int:
 
 
 def _address(family: int, fields: dict[str, str], positional: list[str]) -> object:
+    if "sa_data" in fields:
+        return _sa_data(family, _unquote(fields["sa_data"]))
     if family == schemas.constant("AF_UNIX"):
         path = fields.get("sun_path")
         if path is None:
@@ -194,6 +233,10 @@ def _address(family: int, fields: dict[str, str], positional: list[str]) -> obje
     if family == schemas.constant("AF_NETLINK"):
         # strace prints nl_groups with "%08x" and no 0x (print_sockaddr_data_nl).
         return _int(fields["nl_pid"]), int(fields["nl_groups"], 16)
+    if family == schemas.constant("AF_PACKET"):
+        return _packet(fields)
+    if family == schemas.constant("AF_VSOCK"):
+        return _int(fields["svm_cid"]), _int(fields["svm_port"])
     raise ValueError(f"family {family} is not supported by the strace reader")
 
 
