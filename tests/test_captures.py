@@ -23,7 +23,7 @@ from sockaddr.captures import parse_audit_line, parse_strace_line
 from sockaddr.cli import jsonable
 
 # Binds and connects in UNIX (path, abstract), INET, INET6 and NETLINK, binds
-# PACKET and VSOCK where it may; prints
+# PACKET, VSOCK and XDP where it may; prints
 # [family name, getsockname() in the CLI's JSON form] per socket.
 SCRIPT = r'''
 import json, os, socket, sys
@@ -52,6 +52,16 @@ try:    # bind and getsockname only: vsock is this machine's control channel
     out.append(["AF_VSOCK", list(s.getsockname())]); s.close()
 except OSError:
     pass
+try:    # AF_XDP: bind() fails without a UMEM (EINVAL), but strace shows what was passed
+    import ctypes, struct
+    s = socket.socket(44, socket.SOCK_RAW)
+    for fields in ((0, 1, 0, 0), (8, 1, 3, 5)):     # flags, ifindex (lo), queue, umem fd
+        raw = struct.pack("=HHIII", 44, *fields)
+        ctypes.CDLL(None).bind(s.fileno(), raw, len(raw))
+        out.append(["AF_XDP", list(fields)])
+    s.close()
+except OSError:
+    pass
 print(json.dumps(out))
 '''
 
@@ -70,7 +80,7 @@ def _expected(stdout: str) -> set[str]:
 def _bound(expected: set[str]) -> set[str]:
     """The names bind()/connect() pass as getsockname() reports them: all but what the
     kernel fills in (PACKET's hardware type and address, VSOCK's port)."""
-    return {e for e in expected if not e.startswith(('["AF_PACKET"', '["AF_VSOCK"'))}
+    return {e for e in expected if not e.startswith(('["AF_PACKET"', '["AF_VSOCK"', '["AF_XDP"'))}
 
 
 def _decoded(jsonl: str, syscalls: tuple[str, ...] = ()) -> set[str]:
@@ -244,10 +254,13 @@ def test_real_strace(style: str, tmp_path: Path) -> None:
                          capture_output=True, text=True, check=False)
     if ran.returncode:
         pytest.skip(f"strace cannot trace here: {ran.stderr.strip()[-200:]}")
-    expected = _expected(ran.stdout)
+    everything = _expected(ran.stdout)
+    passed = {e for e in everything if e.startswith('["AF_XDP"')}      # bind() only
+    expected = everything - passed
     out = _cli("strace", "--json", str(trace))
     assert out.returncode == 0, out.stderr
     assert _decoded(out.stdout, ("getsockname",)) == expected
+    assert passed <= _decoded(out.stdout, ("bind",))
     if os.geteuid() == 0:
         assert any(e.startswith('["AF_PACKET"') for e in expected)
     assert _bound(expected) <= _decoded(out.stdout, ("bind", "connect"))

@@ -10,7 +10,8 @@ Every ``{sa_family=…}`` on a line (``bind``, ``connect``, ``sendto``,
 ``recvfrom``, ``accept``, ``getsockname``, ``sendmsg``'s ``msg_name``…) is
 turned back into the address tuple CPython would give for it.  Supported:
 AF_UNIX (paths, ``@"abstract"``, unnamed), AF_INET, AF_INET6, AF_NETLINK,
-AF_PACKET, AF_VSOCK, and every family strace prints in its generic form
+AF_PACKET, AF_VSOCK, the families whose tuple is their struct's fields
+(AF_XDP...), and every family strace prints in its generic form
 ``{sa_family=AF_X25, sa_data="…"}`` (families it has no printer for, and
 addresses shorter than their struct), whose bytes go through
 :func:`sockaddr.decode`.
@@ -237,7 +238,39 @@ def _address(family: int, fields: dict[str, str], positional: list[str]) -> obje
         return _packet(fields)
     if family == schemas.constant("AF_VSOCK"):
         return _int(fields["svm_cid"]), _int(fields["svm_port"])
-    raise ValueError(f"family {family} is not supported by the strace reader")
+    return _field_tuple(family, fields)
+
+
+def _flags(value: str) -> int:
+    """``XDP_USE_NEED_WAKEUP|XDP_COPY`` or a number."""
+    total = 0
+    for part in value.split("|"):
+        total |= _int(part.strip())
+    return total
+
+
+def _field_tuple(family: int, fields: dict[str, str]) -> object:
+    """Families whose tuple is their struct's fields (AF_XDP...): strace prints those
+    fields by their C names; one it leaves out (``sxdp_shared_umem_fd`` without
+    ``XDP_SHARED_UMEM``) is zero."""
+    from sockaddr.families import encoder_for  # noqa: PLC0415 - captures stay importable alone
+    from sockaddr.families._fields import FieldTuple  # noqa: PLC0415
+
+    codec = encoder_for(family)
+    if not isinstance(codec, FieldTuple):
+        raise ValueError(f"family {family} is not supported by the strace reader")
+    values: list[object] = []
+    for path in codec.fields:
+        text = fields.get(path.rpartition(".")[2])
+        if text is None:
+            values.append(0)
+        elif text.startswith('"'):
+            values.append(_unquote(text))
+        elif text.startswith("["):
+            values.append(bytes(_int(v) for v in _split(text[1:-1])))
+        else:
+            values.append(_flags(text))
+    return tuple(values)
 
 
 def parse_strace_line(line: str) -> list[StraceRecord]:
