@@ -112,8 +112,13 @@ def _print(text: str) -> None:
     print(text.encode("utf-8", "backslashreplace").decode("utf-8"))
 
 
+# Line breaks to str.splitlines() (and some JSON Lines readers) that json.dumps leaves raw.
+_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
 def _emit(obj: dict[str, object]) -> None:
-    _print(json.dumps(obj, ensure_ascii=False, sort_keys=False))
+    # Escaped, NEL/LS/PS inside a string cannot split a JSON Lines record.
+    _print(json.dumps(obj, ensure_ascii=False, sort_keys=False).translate(_BREAKS))
 
 
 def _family_number(text: str) -> int:

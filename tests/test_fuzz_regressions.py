@@ -82,3 +82,25 @@ def test_cli_audit_line_that_is_not_utf8(mode: str) -> None:
     status, out, _ = harness_cli_hex.run_cli(argv, AUDIT_TIMESTAMP)
     assert status == 0
     assert "1795\\udcbc634398.911" in out
+
+
+# libFuzzer's artifact from the 10-minute run: an AF_IUCV name holding U+0085 (NEL).
+JSON_LINE_BREAK = base64.b64decode(
+    "JA0AMWMwMDAwMDAwMDAwMDAwMDAxMDAwMDAwMDIwMDAwMDAzMzdkMDAwMDAxMDAwMDAwMjMwMDAwMjEyMzg4"
+    "MDg1YjAwMDAwMDAwNmNlN2NhMzYwMDAwMDAwMDA4MDAwMDAwMDAwMDAwNzMzMzY2MTJmNzMwOAowMTAwMDA3"
+    "MzZmNjMwMGMzNzcwMDAwMDAwMGZlODAwMDAwMDAwMDAwMDAwMDMwNDAwMDAwMDAxCjIwMDAwMDAwMTAwMDAw"
+    "MDAyMDAwMDAwMzM3ZDAwMDAwMTAwMDAwMDIzMDAwMDIxMjM4ODA4NWIwMDAwMDAwMDZjZTdjYTM2MDAwMDAw"
+    "MDAwODAwMDAwMDAwMDAwMDczMzM2NjEyZjczMDgKMDEwMDAwNzM2ZjYzMDBjMzc3MDAwMDAwMDAxMDAwODAw"
+    "MDEwMDAwAQAAAAAAAAEwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAw")
+
+
+def test_cli_json_lines_survive_unicode_line_breaks() -> None:
+    """harness cli_hex: `sockaddr decode --json` wrote U+0085/U+2028 raw inside a string,
+    so a reader splitting lines with str.splitlines() cut the record in two."""
+    harness_cli_hex.TestOneInput(JSON_LINE_BREAK)
+    path = "\u2028a\x85b\u2029"
+    status, out, _ = harness_cli_hex.run_cli(
+        ["decode", "--json", "0100" + path.encode().hex() + "00"])
+    assert status == 0
+    [line] = out.splitlines()
+    assert json.loads(line)["address"] == path
