@@ -1,0 +1,238 @@
+"""Per-call cost of the codecs against hand-written ``struct`` code and construct, in one run.
+
+For each job the benchmark times, in paired rounds in this one process:
+
+1. hand-written code for that job (``struct.Struct`` + ``socket.inet_ntop``...), written here;
+2. this package (``sockaddr.decode``/``encode``/``parse``, ``cmsg.parse``);
+3. construct interpreted on the same schema (``sockaddr.schemas.get``);
+4. construct's ``.compile()`` of it, where it compiles;
+
+and prints the median per call and the ratio to (1).  Run it on a quiet machine::
+
+    python bench/codecs.py            # --rounds 15 --quick
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import statistics
+import struct
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+import sockaddr
+from sockaddr import cmsg, schemas
+
+Job = Callable[[], object]
+ABI = "linux-x86_64"
+
+# -- the hand-written reference code ---------------------------------------------------
+
+_IN = struct.Struct("<H2s4s8x")
+_IN_PORT = struct.Struct(">H")
+_IN6 = struct.Struct("<H2sI16sI")
+_VM = struct.Struct("<HHII4x")
+_LL = struct.Struct("<HHiHBB8s")
+_CAN = struct.Struct("<HxxiQIB3x")
+_CMSG = struct.Struct("<QII")
+
+
+def hand_in(data: bytes) -> tuple[str, int]:
+    _, port, addr = _IN.unpack(data)
+    return socket.inet_ntop(socket.AF_INET, addr), _IN_PORT.unpack(port)[0]
+
+
+def hand_in_encode(address: tuple[str, int]) -> bytes:
+    return _IN.pack(socket.AF_INET, _IN_PORT.pack(address[1]),
+                    socket.inet_pton(socket.AF_INET, address[0]))
+
+
+def hand_in6(data: bytes) -> tuple[str, int, int, int]:
+    _, port, flow, addr, scope = _IN6.unpack(data)
+    return (socket.inet_ntop(socket.AF_INET6, addr), _IN_PORT.unpack(port)[0],
+            socket.ntohl(flow), scope)
+
+
+def hand_in6_encode(address: tuple[str, int, int, int]) -> bytes:
+    host, port, flow, scope = address
+    return _IN6.pack(socket.AF_INET6, _IN_PORT.pack(port), socket.htonl(flow),
+                     socket.inet_pton(socket.AF_INET6, host), scope)
+
+
+def hand_un(data: bytes) -> str | bytes:
+    path = data[2:]
+    if path[:1] == b"\0":
+        return path
+    return path.partition(b"\0")[0].decode()
+
+
+def hand_un_encode(address: str | bytes) -> bytes:
+    raw = address.encode() if isinstance(address, str) else address
+    return struct.pack("<H", socket.AF_UNIX) + raw + (b"" if raw[:1] == b"\0" else b"\0")
+
+
+def hand_ll(data: bytes) -> tuple[str, int, int, int, bytes]:
+    _, proto, index, hatype, pkttype, halen, addr = _LL.unpack(data)
+    return _IFNAMES.get(index, ""), socket.ntohs(proto), pkttype, hatype, addr[:halen]
+
+
+def hand_ll_encode(address: tuple[str, int, int, int, bytes]) -> bytes:
+    name, proto, pkttype, hatype, addr = address
+    return _LL.pack(socket.AF_PACKET, socket.htons(proto), _IFINDEX[name], hatype, pkttype,
+                    len(addr), addr)
+
+
+def hand_can(data: bytes) -> tuple[str, int, int, int]:
+    _, index, name, pgn, addr = _CAN.unpack(data)
+    return _IFNAMES.get(index, ""), name, pgn, addr
+
+
+def hand_can_encode(address: tuple[str, int, int, int]) -> bytes:
+    name, j1939, pgn, addr = address
+    return _CAN.pack(socket.AF_CAN, _IFINDEX[name] if name else 0, j1939, pgn, addr)
+
+
+def hand_vm(data: bytes) -> tuple[int, int]:
+    _, _, port, cid = _VM.unpack(data)
+    return cid, port
+
+
+def hand_vm_encode(address: tuple[int, int]) -> bytes:
+    return _VM.pack(socket.AF_VSOCK, 0, address[1], address[0])
+
+
+def hand_cmsg(buffer: bytes) -> list[tuple[int, int, bytes]]:
+    out, offset, size = [], 0, len(buffer)
+    unpack = _CMSG.unpack_from
+    while offset + 16 <= size:
+        length, level, type_ = unpack(buffer, offset)
+        out.append((level, type_, buffer[offset + 16:offset + length]))
+        offset += (length + 7) & ~7
+    return out
+
+
+_IFNAMES = dict(socket.if_nameindex())
+_IFINDEX = {name: index for index, name in _IFNAMES.items()}
+
+# -- the jobs --------------------------------------------------------------------------
+
+Case = tuple[str, str, int, int, object, Callable[[bytes], object], Callable[[Any], bytes]]
+CASES: list[Case] = [
+    ("sockaddr_in", "sockaddr_in", socket.AF_INET, 0, ("192.0.2.1", 443), hand_in, hand_in_encode),
+    ("sockaddr_in6", "sockaddr_in6", socket.AF_INET6, 0, ("2001:db8::1", 443, 0, 0), hand_in6,
+     hand_in6_encode),
+    ("sockaddr_un path", "sockaddr_un", socket.AF_UNIX, 0, "/run/app.sock", hand_un,
+     hand_un_encode),
+    ("sockaddr_un abstract", "sockaddr_un", socket.AF_UNIX, 0, b"\0app", hand_un, hand_un_encode),
+    ("sockaddr_ll", "sockaddr_ll", socket.AF_PACKET, 0, ("lo", 0x0800, 0, 772, b"\0" * 6),
+     hand_ll, hand_ll_encode),
+    ("sockaddr_can J1939", "sockaddr_can", socket.AF_CAN, socket.CAN_J1939,
+     ("", 0x1122334455667788, 0x12300, 0x42), hand_can, hand_can_encode),
+    ("sockaddr_vm", "sockaddr_vm", socket.AF_VSOCK, 0, (2, 1234), hand_vm, hand_vm_encode),
+]
+
+
+def per_call(job: Job, rounds: int, number: int) -> float:
+    """Median seconds per call over ``rounds`` rounds of ``number`` calls."""
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for _ in range(number):
+            job()
+        times.append((time.perf_counter() - start) / number)
+    return statistics.median(times)
+
+
+def compare(title: str, jobs: dict[str, Job | None], rounds: int, number: int) -> None:
+    """Time the jobs interleaved (one round of each in turn) and print ratios to "struct"."""
+    timed = {k: v for k, v in jobs.items() if v is not None}
+    samples: dict[str, list[float]] = {k: [] for k in timed}
+    for _ in range(rounds):
+        for name, job in timed.items():
+            samples[name].append(per_call(job, 1, number))
+    base = statistics.median(samples["struct"])
+    cells = []
+    for name, job in jobs.items():
+        if job is None:
+            cells.append(f"{name} -")
+            continue
+        t = statistics.median(samples[name])
+        cells.append(f"{name} {t * 1e6:.2f} µs ({t / base:.2f}x)")
+    print(f"{title:34} " + " | ".join(cells))
+
+
+def _construct_jobs(struct_name: str, data: bytes) -> tuple[Job, Job | None]:
+    con = schemas.get(struct_name, ABI)
+    data = data.ljust(schemas.layout(struct_name, ABI).size, b"\0")   # a short addrlen
+    try:
+        compiled = con.compile()
+        compiled.parse(data)
+    except Exception:
+        return (lambda: con.parse(data)), None
+    return (lambda: con.parse(data)), (lambda: compiled.parse(data))
+
+
+def bench_addresses(rounds: int, number: int) -> None:
+    for title, struct_name, family, proto, address, hand, hand_encode in CASES:
+        data = sockaddr.encode(family, address, proto=proto, abi=ABI)
+        assert hand(data) == sockaddr.decode(data, proto=proto, abi=ABI), title
+        assert hand_encode(address) == data, title
+        interpreted, compiled = _construct_jobs(struct_name, data)
+        compare(f"decode {title}", {
+            "struct": lambda h=hand, d=data: h(d),
+            "sockaddr": lambda d=data, p=proto: sockaddr.decode(d, proto=p, abi=ABI),
+            "construct": interpreted, "compiled": compiled}, rounds, number)
+        compare(f"encode {title}", {
+            "struct": lambda h=hand_encode, a=address: h(a),
+            "sockaddr": lambda f=family, a=address, p=proto: sockaddr.encode(f, a, proto=p,
+                                                                            abi=ABI)},
+                rounds, number)
+        compare(f"parse {title}", {
+            "struct": lambda h=hand, d=data: h(d),
+            "sockaddr": lambda d=data, p=proto: sockaddr.parse(d, proto=p, abi=ABI)},
+                rounds, number)
+
+
+def bench_cmsg(rounds: int, number: int) -> None:
+    real = cmsg.build([cmsg.IpPktinfo(1, "127.0.0.1", "127.0.0.1"), cmsg.IpTtl(64),
+                       cmsg.SoTimestampNsOld(1_700_000_000, 123)], abi=ABI)
+    many = cmsg.build([cmsg.IpTtl(i % 256) for i in range(1000)], abi=ABI)
+    assert len(hand_cmsg(many)) == len(cmsg.parse(many, abi=ABI)) == 1000
+    compare("cmsg.parse PKTINFO+TTL+TIMESTAMPNS", {
+        "struct": lambda: hand_cmsg(real),
+        "sockaddr": lambda: cmsg.parse(real, abi=ABI)}, rounds, number)
+    compare("cmsg.parse 1,000 messages", {
+        "struct": lambda: hand_cmsg(many),
+        "sockaddr": lambda: cmsg.parse(many, abi=ABI)}, rounds, max(number // 1000, 5))
+    per = per_call(lambda: cmsg.parse(many, abi=ABI), rounds, max(number // 1000, 5))
+    print(f"{'':34} cmsg.parse: {1000 / per:,.0f} messages/s")
+
+
+def bench_import() -> None:
+    times = []
+    for _ in range(5):
+        out = subprocess.run([sys.executable, "-X", "importtime", "-c", "import sockaddr"],
+                             capture_output=True, text=True, check=True).stderr
+        line = next(x for x in out.splitlines() if x.rstrip().endswith("| sockaddr"))
+        times.append(int(line.split("|")[1]) / 1000)
+    print(f"{'import sockaddr':34} {statistics.median(times):.1f} ms (median of 5, "
+          "python -X importtime, cumulative)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--quick", action="store_true", help="fewer calls per round")
+    ns = parser.parse_args()
+    number = 2000 if ns.quick else 20000
+    bench_addresses(ns.rounds, number)
+    bench_cmsg(ns.rounds, number)
+    bench_import()
+
+
+if __name__ == "__main__":
+    main()
