@@ -121,6 +121,12 @@ def resolve_host(host: object, family: int, *, resolve: bool = False) -> bytes:
             raise OSError("address family mismatched")
         return _BROADCAST
     text = raw.decode("ascii", "replace")
+    try:
+        # The common case first, as CPython's setipaddr() does: strict inet_pton()
+        # text (no leading zeros, no %scope) means the same to getaddrinfo().
+        return socket.inet_pton(family, text)
+    except (OSError, ValueError):
+        pass
     v4 = inet_aton_exact(text)
     addr, _, scope = text.partition("%")
     v6 = _inet6(addr) if "%" not in addr else None
