@@ -72,6 +72,11 @@ class ABI:
         """The :mod:`struct` prefix of host-order fields: ``"<"`` or ``">"``."""
         return "<" if self.byteorder == "little" else ">"
 
+    def __hash__(self) -> int:
+        # Every codec cache is keyed by ABI: hash the name, not all nine fields each call
+        # (equal ABIs have equal names, so this agrees with the generated __eq__).
+        return hash(self.name)
+
     @property
     def is_host(self) -> bool:
         """True when this ABI describes the running interpreter."""

@@ -216,7 +216,7 @@ def fast(name: str, abi: ABI | str | None = None, *, raw: tuple[str, ...] = (),
 
     ``raw`` names members to read as bytes; ``select`` picks union arms.
     """
-    return _fast(name, ABI.get(abi), raw, tuple(sorted((select or {}).items())))
+    return _fast(name, ABI.get(abi), raw, tuple(sorted(select.items())) if select else ())
 
 
 def get(name: str, abi: ABI | str | None = None) -> cs.Construct:
