@@ -25,7 +25,7 @@ from differential import SOCKET_FAMILIES, check_decode
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from oracle.cpython import CPythonOracle
-from test_kernel import libc_bind, libc_getsockname
+from test_kernel import libc_bind, libc_getsockname, new_socket
 
 import sockaddr
 from sockaddr import cmsg
@@ -199,20 +199,13 @@ def test_hostile_bytes_decode_like_cpython(cpython_oracle: CPythonOracle, case: 
 
 # -- differential: the running kernel ----------------------------------------------------
 
-def _kernel_socket(family: int, type_: int, proto: int = 0) -> socket.socket:
-    try:
-        return socket.socket(family, type_, proto)
-    except OSError as e:        # pragma: no cover - depends on the kernel
-        pytest.skip(f"this kernel has no {socket.AddressFamily(family).name} "
-                    f"{socket.SocketKind(type_).name} sockets: {e}")
-
 
 @slow
 @given(address=sst.addresses(socket.AF_UNIX).filter(
     lambda a: bool(a) and (a[0] == 0 if not isinstance(a, str) else a[0] == "\0")))
 def test_kernel_reports_the_abstract_names_we_build(address: Any) -> None:
     raw = sockaddr.encode(socket.AF_UNIX, address)
-    with _kernel_socket(socket.AF_UNIX, socket.SOCK_DGRAM) as s:
+    with new_socket(socket.AF_UNIX, socket.SOCK_DGRAM) as s:
         try:
             libc_bind(s, raw)
         except OSError as e:
@@ -236,7 +229,7 @@ def test_kernel_reports_the_inet_addresses_we_build(family: int, data: st.DataOb
     # kernel reads (and reports back) whatever host the strategy drew.
     address = data.draw(sst.addresses(family))
     raw = sockaddr.encode(family, address)
-    with _kernel_socket(family, socket.SOCK_DGRAM) as s:
+    with new_socket(family, socket.SOCK_DGRAM) as s:
         _freebind(s, family)
         try:
             libc_bind(s, raw)
@@ -259,7 +252,7 @@ def test_kernel_reports_the_inet_addresses_we_build(family: int, data: st.DataOb
 @given(address=sst.addresses(socket.AF_NETLINK))
 def test_kernel_reports_the_netlink_addresses_we_build(address: Any) -> None:
     raw = sockaddr.encode(socket.AF_NETLINK, address)
-    with _kernel_socket(socket.AF_NETLINK, socket.SOCK_RAW, 0) as s:    # NETLINK_ROUTE
+    with new_socket(socket.AF_NETLINK, socket.SOCK_RAW, 0) as s:    # NETLINK_ROUTE
         try:
             libc_bind(s, raw)
         except OSError as e:
@@ -298,7 +291,7 @@ def test_kernel_reports_the_packet_addresses_we_build(address: Any) -> None:
 def test_kernel_reports_the_vsock_addresses_we_build(address: Any) -> None:
     # bind() and getsockname() only: this machine's vsock is its host's control channel.
     raw = sockaddr.encode(socket.AF_VSOCK, address)
-    with _kernel_socket(socket.AF_VSOCK, socket.SOCK_STREAM) as s:   # no DGRAM transport here
+    with new_socket(socket.AF_VSOCK, socket.SOCK_STREAM) as s:   # no DGRAM transport here
         try:
             libc_bind(s, raw)
         except OSError as e:

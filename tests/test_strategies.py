@@ -25,6 +25,7 @@ from differential import SOCKET_FAMILIES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from oracle.cpython import CPythonOracle
+from test_family_bluetooth import DEBIAN_PYTHON, _debian_reason
 
 import sockaddr
 from sockaddr import cmsg
@@ -195,17 +196,6 @@ def test_cpython_accepts_every_drawn_address(cpython_oracle: CPythonOracle,
     assert required <= set(counts), f"never drawn: {sorted(required - set(counts))}"
 
 
-DEBIAN_PYTHON = "/usr/bin/python3.11"
-
-
-def _bluetooth_oracle_reason() -> str | None:
-    if not Path(DEBIAN_PYTHON).exists():
-        return f"{DEBIAN_PYTHON} is missing (Debian's python3.11, built with Bluetooth)"
-    probe = subprocess.run([DEBIAN_PYTHON, "-I", "-c", "import socket; socket.BTPROTO_RFCOMM"],
-                           capture_output=True, check=False)
-    return f"{DEBIAN_PYTHON} has no Bluetooth sockets" if probe.returncode else None
-
-
 def _cpython311_takes(proto: int, value: object) -> bool:
     """The Bluetooth forms CPython 3.11 parses (we follow main, which takes more: module doc)."""
     if proto == 0:
@@ -219,7 +209,7 @@ def _cpython311_takes(proto: int, value: object) -> bool:
 
 @pytest.mark.parametrize("proto", [0, 1, 2, 3], ids=["L2CAP", "HCI", "SCO", "RFCOMM"])
 def test_cpython_accepts_every_drawn_bluetooth_address(proto: int) -> None:
-    reason = _bluetooth_oracle_reason()
+    reason = _debian_reason()
     if reason is not None:
         pytest.skip(reason)
     values = draw_many(sst.addresses(AF_BLUETOOTH, proto=proto), DRAWS // 3)

@@ -108,8 +108,14 @@ def _split(body: str) -> list[str]:
     return [item for item in items if item]
 
 
-def _structs(line: str) -> list[tuple[int, str]]:
-    """``(column, body)`` of every ``{sa_family=…}`` outside string literals."""
+def enclosed(line: str, key: str) -> list[tuple[int, str]]:
+    """``(column, text inside the bracket)`` of every ``key`` outside string literals.
+
+    ``key`` holds one opening bracket (``{sa_family=``: the text starts with
+    ``sa_family=``; ``msg_control=[``: it starts after the ``[``); brackets
+    nest and quoted strings are skipped.  One found inside another is part of it.
+    """
+    opening = next(i for i, c in enumerate(key) if c in "[{(")
     found, quoted, i = [], False, 0
     while i < len(line):
         c = line[i]
@@ -120,31 +126,35 @@ def _structs(line: str) -> list[tuple[int, str]]:
                 quoted = False
         elif c == '"':
             quoted = True
-        elif line.startswith("{sa_family=", i):
-            depth, j = 0, i
-            inner_quote = False
+        elif line.startswith(key, i):
+            depth, inner, j = 0, False, i + opening
             while j < len(line):
                 d = line[j]
-                if inner_quote:
+                if inner:
                     if d == "\\":
                         j += 1
                     elif d == '"':
-                        inner_quote = False
+                        inner = False
                 elif d == '"':
-                    inner_quote = True
-                elif d == "{":
+                    inner = True
+                elif d in "[{(":
                     depth += 1
-                elif d == "}":
+                elif d in "]})":
                     depth -= 1
                     if depth == 0:
                         break
                 j += 1
             if depth:
-                raise ValueError(f"column {i + 1}: unterminated {{sa_family=…")
-            found.append((i + 1, line[i + 1:j]))
+                raise ValueError(f"column {i + 1}: unterminated {key}…")
+            found.append((i + 1, line[i + opening + 1:j]))
             i = j
         i += 1
     return found
+
+
+def _structs(line: str) -> list[tuple[int, str]]:
+    """``(column, body)`` of every ``{sa_family=…}`` outside string literals."""
+    return enclosed(line, "{sa_family=")
 
 
 def _call_arg(value: str, name: str) -> str | None:

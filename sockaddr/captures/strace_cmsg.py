@@ -19,12 +19,11 @@ has no printer for it prints no ``cmsg_data`` at all: those come back with
 from __future__ import annotations
 
 import dataclasses
-import re
 import socket
 
 from sockaddr import cmsg, schemas
 from sockaddr.abi import ABI
-from sockaddr.captures.strace import _PREFIX, _int, _split, _unquote
+from sockaddr.captures.strace import _PREFIX, _int, _split, _unquote, enclosed
 from sockaddr.cmsg import ControlMessage
 from sockaddr.cmsg._base import forms
 from sockaddr.layout import Bytes, Struct, write
@@ -48,51 +47,6 @@ class StraceControl:
     length: int
     data: str | None
     message: ControlMessage | None
-
-
-def _bodies(line: str, key: str) -> list[tuple[int, str]]:
-    """``(column, text inside the brackets)`` of every ``key[…]`` outside string literals."""
-    found, quoted, i = [], False, 0
-    while i < len(line):
-        c = line[i]
-        if quoted:
-            if c == "\\":
-                i += 1
-            elif c == '"':
-                quoted = False
-        elif c == '"':
-            quoted = True
-        elif line.startswith(key, i):
-            start = j = i + len(key)
-            depth, inner = 1, False
-            while j < len(line) and depth:
-                d = line[j]
-                if inner:
-                    if d == "\\":
-                        j += 1
-                    elif d == '"':
-                        inner = False
-                elif d == '"':
-                    inner = True
-                elif d in "[{(":
-                    depth += 1
-                elif d in "]})":
-                    depth -= 1
-                j += 1
-            if depth:
-                raise ValueError(f"column {i + 1}: unterminated {key}…")
-            found.append((i + 1, line[start:j - 1]))
-            i = j
-            continue
-        i += 1
-    return found
-
-
-def _number(text: str) -> int:
-    text = text.strip()
-    if re.fullmatch(r"[A-Z][A-Z0-9_]*", text):
-        return schemas.constant(text)
-    return _int(text)
 
 
 def _fields(body: str) -> dict[str, str]:
@@ -139,7 +93,7 @@ def _struct_payload(cls: type[ControlMessage], body: str, size: int, abi: ABI) -
         if len(matched) != 1 or isinstance(matched[0][2], Bytes):
             raise ValueError(f"{cls.__name__}.{member}: cannot read {value!r}")
         path, offset, ctype = matched[0]
-        write(ctype, _number(value), buf, offset, path)
+        write(ctype, _int(value), buf, offset, path)
     return bytes(buf)
 
 
@@ -147,7 +101,7 @@ def _payload(level: int, type_: int, data: str, size: int, abi: ABI) -> bytes:
     if data.startswith('"'):
         return _unquote(data)
     if data.startswith("["):
-        numbers = [_number(v) for v in _split(data[1:-1])]
+        numbers = [_int(v) for v in _split(data[1:-1])]
         if not numbers or size % len(numbers):
             raise ValueError(f"{len(numbers)} numbers in a payload of {size} bytes")
         width = size // len(numbers)
@@ -167,7 +121,7 @@ def parse_strace_cmsgs(line: str, *, abi: ABI | str | None = None) -> list[Strac
     printed payload cannot be rebuilt, or :class:`~sockaddr.DecodeError` for
     one that does not decode.
     """
-    bodies = _bodies(line, "msg_control=[")
+    bodies = enclosed(line, "msg_control=[")
     if not bodies:
         return []
     resolved = ABI.get(abi)
@@ -183,8 +137,8 @@ def parse_strace_cmsgs(line: str, *, abi: ABI | str | None = None) -> list[Strac
                 continue            # "..." (strace's -s cut) or an unreadable buffer
             try:
                 fields = _fields(item[1:-1])
-                level = _number(fields["cmsg_level"])
-                type_ = _number(fields["cmsg_type"])
+                level = _int(fields["cmsg_level"])
+                type_ = _int(fields["cmsg_type"])
                 length = _int(fields["cmsg_len"])
                 data = fields.get("cmsg_data")
                 message = None
