@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from sockaddr import schemas
 from sockaddr.abi import ABI
-from sockaddr.codec import decode, encode, parse
+from sockaddr.codec import Codec, decode, encode, parse
 from sockaddr.errors import DecodeError, SockaddrError, UnresolvedHostError
 from sockaddr.record import Sockaddr
 
 __all__ = [
     "ABI",
+    "Codec",
     "DecodeError",
     "Sockaddr",
     "SockaddrError",

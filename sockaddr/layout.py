@@ -347,6 +347,7 @@ class FastCodec:
             else:
                 runs.append((order, offset, [code]))
         self.names = tuple(names)
+        self._leaves = {path: (offset, ctype) for path, offset, ctype in layout.leaves(raw)}
         self._structs = tuple((struct.Struct(o + "".join(c)), start) for o, start, c in runs)
         self._counts = tuple(len(c) for _, _, c in runs)
         if len(self._structs) == 1:
@@ -357,6 +358,59 @@ class FastCodec:
     def index(self, name: str) -> int:
         """Position of leaf ``name`` in the tuples of :meth:`unpack`."""
         return self.names.index(name)
+
+    def view(self, *names: str, order: str | None = None, end: int | None = None
+             ) -> struct.Struct:
+        """One :class:`struct.Struct` over leaves ``names`` only, the rest as pad bytes.
+
+        The hot paths' single C call: ``view("sin_port", "sin_addr").unpack_from(data)``
+        reads just those two, and ``pack`` writes them with zeros around.  ``names``
+        go in offset order; the Struct spans offset 0 to ``end`` (default: the
+        last leaf named).  Its byte order is ``order``, by default the one the
+        named multi-byte leaves share; a leaf of the other order reads
+        byte-swapped, so give it through :meth:`recode` (a constant family).
+
+        >>> from sockaddr import schemas
+        >>> schemas.fast("sockaddr_in6", "linux-x86_64").view("sin6_port", "sin6_flowinfo").format
+        '>2xHI'
+        """
+        codes: list[str] = []
+        at = 0
+        chosen = order is not None
+        for name in names:
+            offset, ctype = self._leaves[name]
+            if offset < at:
+                raise ValueError(f"{name} is not after the leaves before it")
+            if isinstance(ctype, Bytes):
+                code = f"{ctype.size}s"
+            else:
+                code = _CODES[ctype.size, ctype.signed]
+                if ctype.size > 1:
+                    order = order or ctype.order
+                    if ctype.order != order and not chosen:
+                        raise ValueError(f"{name} is {ctype.order}, not {order}: "
+                                         "pass order= and recode() it")
+            codes.append(f"{offset - at}x" if offset > at else "")
+            codes.append(code)
+            at = offset + ctype.size
+        if end is not None:
+            if end < at:
+                raise ValueError(f"end {end} is inside the leaves named")
+            codes.append(f"{end - at}x" if end > at else "")
+        return struct.Struct((order or "<") + "".join(codes))
+
+    def recode(self, name: str, value: int, view: struct.Struct) -> int:
+        """The number that ``view`` must pack for leaf ``name`` to hold ``value``.
+
+        Equal to ``value`` unless the view's byte order is not the leaf's own,
+        as for ``sin_family`` in a network-order view of ``sockaddr_in``.
+        """
+        _, ctype = self._leaves[name]
+        assert isinstance(ctype, Scalar)
+        mine: Literal["little", "big"] = "little" if ctype.order == "<" else "big"
+        theirs: Literal["little", "big"] = "little" if view.format[0] == "<" else "big"
+        return int.from_bytes(value.to_bytes(ctype.size, mine, signed=ctype.signed), theirs,
+                              signed=ctype.signed)
 
     def unpack(self, data: bytes | bytearray | memoryview, offset: int = 0) -> tuple[Any, ...]:
         """Leaf values from ``data[offset:offset+size]``."""

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sockaddr import schemas
 from sockaddr.abi import ABI
+from sockaddr.errors import DecodeError
 from sockaddr.layout import Struct, Value, read, write
 
 __all__ = ["Sockaddr"]
@@ -29,40 +30,97 @@ class Sockaddr:
     ((2, 1234), 1, 16)
     """
 
-    __slots__ = ("_layout", "abi", "fields", "length", "proto", "struct", "tail")
+    # A parsed record keeps its bytes and reads the fields on first use: parse()
+    # is on hot paths (audit logs, captures) where most fields are never looked at.
+    __slots__ = ("_data", "_fields", "_kind", "_length", "_tail")
 
-    struct: str
-    abi: ABI
-    fields: Mapping[str, Value]
-    length: int
-    tail: bytes
-    proto: int
-    _layout: Struct
+    _kind: tuple[str, ABI, Struct, int]      # struct, abi, layout, proto
+    _data: bytes | None                      # parsed: the bytes, tail included
+    _fields: dict[str, Value] | None         # built, or parsed and read
+    _length: int                             # built only
+    _tail: bytes                             # built only
 
     def __init__(self, struct: str, fields: Mapping[str, Value], *,
                  abi: ABI | str | None = None, length: int | None = None,
                  tail: bytes = b"", proto: int = 0, layout: Struct | None = None) -> None:
-        sets = object.__setattr__
-        sets(self, "struct", struct)
-        sets(self, "abi", ABI.get(abi))
-        sets(self, "_layout", layout or schemas.layout(struct, self.abi))
-        sets(self, "fields", dict(fields))
-        sets(self, "length", self._layout.size if length is None else length)
-        sets(self, "tail", bytes(tail))
-        sets(self, "proto", proto)
+        abi = ABI.get(abi)
+        layout = layout or schemas.layout(struct, abi)
+        _set_kind(self, (struct, abi, layout, proto))
+        _set_data(self, None)
+        _set_fields(self, dict(fields))
+        _set_length(self, layout.size if length is None else length)
+        _set_tail(self, bytes(tail))
 
     @classmethod
     def from_bytes(cls, struct: str, data: bytes, *, abi: ABI | str | None = None,
                    proto: int = 0, layout: Struct | None = None) -> Sockaddr:
         """Read ``data`` as ``struct``; short data reads as zero-filled."""
         abi = ABI.get(abi)
-        layout = layout or schemas.layout(struct, abi)
-        size = layout.size
-        body = data[:size]
-        if len(body) < size:
-            body = body + bytes(size - len(body))
-        return cls(struct, read(layout, body), abi=abi, length=min(len(data), size),
-                   tail=data[size:], proto=proto, layout=layout)
+        return cls.reader(struct, abi, proto, layout)(bytes(data))
+
+    @classmethod
+    def reader(cls, struct: str, abi: ABI, proto: int = 0, layout: Struct | None = None,
+               need: int = 0) -> Callable[[bytes], Sockaddr]:
+        """:meth:`from_bytes` bound to one struct, ABI and protocol (the codecs' hot path).
+
+        Data shorter than ``need`` bytes raises :class:`DecodeError`.
+        """
+        kind = (struct, abi, layout or schemas.layout(struct, abi), proto)
+        new, set_kind, set_data, set_fields = object.__new__, _set_kind, _set_data, _set_fields
+
+        def from_bytes(data: bytes) -> Sockaddr:
+            if len(data) < need:
+                raise DecodeError.short(struct, data, need)
+            rec = new(cls)
+            set_kind(rec, kind)
+            set_data(rec, data)
+            set_fields(rec, None)
+            return rec
+        return from_bytes
+
+    @property
+    def struct(self) -> str:
+        """The C struct's name (``"sockaddr_in6"``)."""
+        return self._kind[0]
+
+    @property
+    def abi(self) -> ABI:
+        """The ABI the bytes are laid out for."""
+        return self._kind[1]
+
+    @property
+    def proto(self) -> int:
+        """The socket protocol the record was parsed for (CAN and Bluetooth read by it)."""
+        return self._kind[3]
+
+    @property
+    def _layout(self) -> Struct:
+        return self._kind[2]
+
+    @property
+    def fields(self) -> Mapping[str, Value]:
+        """Every field by its C name, padding included (``_padN``)."""
+        if self._fields is None:
+            assert self._data is not None
+            size = self._kind[2].size
+            body = self._data[:size]
+            _set_fields(self, read(self._kind[2], body + bytes(size - len(body))))
+        assert self._fields is not None
+        return self._fields
+
+    @property
+    def length(self) -> int:
+        """The addrlen: bytes of the struct present (missing ones read as zero)."""
+        if self._data is not None:
+            return min(len(self._data), self._kind[2].size)
+        return self._length
+
+    @property
+    def tail(self) -> bytes:
+        """Bytes past the end of the struct."""
+        if self._data is not None:
+            return self._data[self._kind[2].size:]
+        return self._tail
 
     @classmethod
     def build(cls, struct: str, *, abi: ABI | str | None = None, proto: int = 0,
@@ -120,6 +178,8 @@ class Sockaddr:
         return rec
 
     def __bytes__(self) -> bytes:
+        if self._data is not None:     # parsed: the bytes themselves
+            return self._data
         buf = bytearray(self._layout.size)
         write(self._layout, self.fields, buf, 0, "")
         if any(buf[self.length:]):
@@ -128,6 +188,8 @@ class Sockaddr:
         return bytes(buf[:self.length]) + self.tail
 
     def __getattr__(self, name: str) -> Value:
+        if name in Sockaddr.__slots__:      # not set yet (unpickling): no field lookup
+            raise AttributeError(name)
         try:
             return self.fields[name]
         except KeyError:
@@ -153,6 +215,12 @@ class Sockaddr:
         extra = "" if self.length == self._layout.size else f", length={self.length}"
         extra += f", tail={self.tail!r}" if self.tail else ""
         return f"Sockaddr({self.struct}, {shown}{extra}, abi={self.abi.name!r})"
+
+
+# The slots' own setters: Sockaddr is immutable, and these are cheaper than
+# object.__setattr__ on the parse path.
+_set_kind, _set_data, _set_fields, _set_length, _set_tail = (
+    Sockaddr.__dict__[name].__set__ for name in ("_kind", "_data", "_fields", "_length", "_tail"))
 
 
 def _family_path(layout: Struct) -> list[str]:

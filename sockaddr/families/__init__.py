@@ -10,7 +10,7 @@ tuple, and how ``makesockaddr()`` turns bytes back into a value.  A family is a
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar, TypeAlias
+from typing import Any, ClassVar, Protocol, TypeAlias
 
 from sockaddr import schemas
 from sockaddr.abi import ABI
@@ -18,11 +18,29 @@ from sockaddr.errors import DecodeError
 from sockaddr.layout import FastCodec, Struct
 from sockaddr.record import Sockaddr
 
-__all__ = ["Family", "Interfaces", "decoder_for", "encoder_for", "family_of_struct", "register"]
+__all__ = ["Decoder", "Encoder", "Family", "Interfaces", "Parser", "decoder_for", "encoder_for",
+           "family_bytes", "family_error", "family_of_struct", "register"]
 
 #: How a caller names interface indexes when decoding bytes from another
 #: machine: a mapping or a function from index to name (``None``: this host).
 Interfaces: TypeAlias = Mapping[int, str] | Callable[[int], str] | None
+
+
+
+class Decoder(Protocol):
+    """:meth:`Family.decoder`'s result: ``fn(data, interfaces=None)``."""
+
+    def __call__(self, data: bytes, interfaces: Interfaces = None, /) -> object: ...
+
+
+class Encoder(Protocol):
+    """:meth:`Family.encoder`'s result: ``fn(address, caller="encode", resolve=False)``."""
+
+    def __call__(self, address: object, caller: str = "encode", resolve: bool = False, /
+                 ) -> bytes: ...
+
+#: :meth:`Family.parser`'s result: ``fn(data)``.
+Parser: TypeAlias = Callable[[bytes], Sockaddr]
 
 
 class Family:
@@ -68,16 +86,67 @@ class Family:
     def check_length(self, data: bytes, abi: ABI, need: int | None = None,
                      proto: int = 0) -> None:
         """Raise :class:`DecodeError` when ``data`` is shorter than the kernel allows."""
-        struct = self.struct_for(proto)
         if need is None:
-            need = self.min_length or schemas.layout(struct, abi).size
+            need = self.required_length(proto, abi)
         if len(data) < need:
-            raise DecodeError.short(struct, data, need)
+            raise DecodeError.short(self.struct_for(proto), data, need)
+
+    def required_length(self, proto: int, abi: ABI) -> int:
+        """The shortest addrlen the kernel accepts for a socket of protocol ``proto``."""
+        return self.min_length or schemas.layout(self.struct_for(proto), abi).size
 
     def padded(self, data: bytes, abi: ABI, proto: int = 0) -> bytes:
         """``data`` zero-filled to the struct size, as CPython's zeroed buffer reads."""
         size = self.fast(abi, proto).size
         return data if len(data) >= size else data + bytes(size - len(data))
+
+    # -- the hot paths: one closure per (protocol, ABI), resolved once by sockaddr.codec.
+    # The methods below them (encode, decode, parse) are the reference each closure
+    # must equal (tests/test_fast_paths.py); a family that has no faster form
+    # keeps these defaults, which skip only the dispatch.
+
+    def decoder(self, family: int, proto: int, abi: ABI) -> Decoder:
+        """:meth:`decode` for bytes of ``sa_family == family``, one protocol and ABI.
+
+        The closure checks ``sa_family`` (a :class:`DecodeError` at offset 0).
+        """
+        decode, mine, struct = self.decode, family_bytes(family, abi), self.struct_for(proto)
+
+        def reference(data: bytes, interfaces: Interfaces = None, /) -> object:
+            if data[:2] != mine:
+                raise family_error(struct, data, family, abi)
+            return decode(data, proto=proto, abi=abi, interfaces=interfaces)
+        return reference
+
+    def encoder(self, family: int, proto: int, abi: ABI) -> Encoder:
+        """:meth:`encode` for one socket family, protocol and ABI.
+
+        A :class:`Sockaddr` record encodes as its bytes, whatever the family.
+        """
+        encode = self.encode
+
+        def reference(address: object, caller: str = "encode", resolve: bool = False, /
+                      ) -> bytes:
+            if isinstance(address, Sockaddr):
+                return bytes(address)
+            return encode(address, family=family, proto=proto, abi=abi, caller=caller,
+                          resolve=resolve)
+        return reference
+
+    def parser(self, family: int, proto: int, abi: ABI) -> Parser:
+        """:meth:`parse` for bytes of ``sa_family == family``, one protocol and ABI."""
+        mine, struct = family_bytes(family, abi), self.struct_for(proto)
+        parse: Callable[..., Sockaddr] = self.parse
+        if type(self).parse is Family.parse:
+            read = Sockaddr.reader(struct, abi, proto, self.layout(proto, abi),
+                                   need=self.required_length(proto, abi))
+            parse = lambda data, proto, abi: read(data)  # noqa: E731
+
+        def reference(data: bytes) -> Sockaddr:
+            if data[:2] != mine:
+                raise family_error(struct, data, family, abi)
+            return parse(data, proto=proto, abi=abi)
+        return reference
 
     def encode(self, address: object, *, family: int, proto: int, abi: ABI, caller: str,
                resolve: bool) -> bytes:
@@ -95,9 +164,29 @@ class Family:
                                    layout=self.layout(proto, abi))
 
 
+def family_bytes(family: int, abi: ABI) -> bytes:
+    """The two bytes of ``sa_family = family`` on ``abi``."""
+    return schemas.fast("sockaddr", abi).view("sa_family").pack(family)
+
+
+def family_error(struct: str, data: bytes, family: int, abi: ABI) -> DecodeError:
+    """The error for bytes whose ``sa_family`` is not ``family`` (or that have none)."""
+    if len(data) < 2:
+        return DecodeError.short(struct, data, 2)
+    got = int.from_bytes(data[:2], abi.byteorder)
+    return DecodeError(f"sa_family is {got}, not {family}", offset=0, struct=struct, data=data)
+
+
 _ENCODERS: dict[tuple[str, int], Family] = {}
 _DECODERS: dict[tuple[str, int], Family] = {}
 _STRUCTS: dict[str, int] = {}
+
+#: The closures sockaddr.codec resolved, by abi as the caller gave it, by proto,
+#: and then by the family's two bytes (decoders, parsers) or number (encoders).
+#: Emptied by :func:`register`, so a replaced codec takes effect at once.
+DECODERS: dict[object, dict[int, dict[bytes, Decoder]]] = {}
+ENCODERS: dict[object, dict[int, dict[int, Encoder]]] = {}
+PARSERS: dict[object, dict[int, dict[bytes, Parser]]] = {}
 
 
 def register(codec: Family, *, encode: int | None = None, decode: int | None = None,
@@ -110,6 +199,8 @@ def register(codec: Family, *, encode: int | None = None, decode: int | None = N
     previous codec, so users can override a family.
     """
     number = codec.number
+    for cache in (DECODERS, ENCODERS, PARSERS):
+        cache.clear()
     _ENCODERS[os, number if encode is None else encode] = codec
     if decode != -1:
         _DECODERS[os, number if decode is None else decode] = codec

@@ -45,7 +45,8 @@ from typing import Any
 from sockaddr import schemas
 from sockaddr._args import expect_tuple, fs_converter, index
 from sockaddr.abi import ABI
-from sockaddr.families import Family, register
+from sockaddr.errors import DecodeError
+from sockaddr.families import Decoder, Encoder, Family, Interfaces, family_error, register
 from sockaddr.families._interfaces import IFNAMSIZ, ifindex, ifname
 from sockaddr.layout import Bytes, FastCodec, Scalar, Union
 
@@ -130,10 +131,8 @@ class Can(Family):
         assert isinstance(union, Union)         # as the schema declares it
         return layout.offsetof(f"can_addr.{arm}") + union.arm(arm).type.size
 
-    def check_length(self, data: bytes, abi: ABI, need: int | None = None,
-                     proto: int = 0) -> None:
-        super().check_length(data, abi, self.required_size(proto, abi) if need is None else need,
-                             proto)
+    def required_length(self, proto: int, abi: ABI) -> int:
+        return self.required_size(proto, abi)
 
     def encode(self, address: object, *, family: int, proto: int, abi: ABI, caller: str,
                resolve: bool) -> bytes:
@@ -187,6 +186,52 @@ class Can(Family):
             return (device, values["can_addr.name"], values["can_addr.pgn"],
                     values["can_addr.addr"])
         return (device,)
+
+    def decoder(self, family: int, proto: int, abi: ABI) -> Decoder:
+        fast = self.fast(abi, proto)
+        view = fast.view("can_family", "can_ifindex", *_TUPLES.get(proto, ()))
+        read, mine = view.unpack_from, fast.recode("can_family", family, view)
+        need, struct = self.required_length(proto, abi), self.struct
+
+        def decode(data: bytes, interfaces: Interfaces = None, /) -> object:
+            if len(data) < need:
+                raise DecodeError.short(struct, data, need)
+            got, index, *rest = read(data)
+            if got != mine:
+                raise family_error(struct, data, family, abi)
+            return (ifname(index, interfaces), *rest)
+        return decode
+
+    def encoder(self, family: int, proto: int, abi: ABI) -> Encoder:
+        # The plain tuple of a protocol with fields, on every interface (''): no
+        # name lookup and none of CPython's conversions; anything else takes them.
+        slow = super().encoder(family, proto, abi)
+        names = _TUPLES.get(proto)
+        if names is None:
+            return slow
+        fast = self.fast(abi, proto)
+        view = fast.view("can_family", *names, end=fast.size)
+        pack, mine = view.pack, fast.recode("can_family", self.number, view)
+        kinds = _leaves(fast)
+        his = [(1 << 8 * kinds[name].size) - 1 for name in names]
+        hi_a, hi_b, hi_c = (*his, 0)[:3]
+        count = 1 + len(names)
+
+        def encode(address: object, caller: str = "encode", resolve: bool = False, /
+                   ) -> bytes:
+            if (address.__class__ is tuple and len(address) == count
+                    and address[0] == "" and address[0].__class__ is str):
+                a, b, c = (*address[1:], 0)[:3]
+                if (a.__class__ is int and b.__class__ is int and c.__class__ is int
+                        and 0 <= a <= hi_a and 0 <= b <= hi_b and 0 <= c <= hi_c):
+                    return pack(mine, *address[1:])
+            return slow(address, caller, resolve)
+        return encode
+
+
+#: The ``can_addr`` fields after the interface in each protocol's tuple.
+_TUPLES = {CAN_ISOTP: ("can_addr.rx_id", "can_addr.tx_id"),
+           CAN_J1939: ("can_addr.name", "can_addr.pgn", "can_addr.addr")}
 
 
 register(Can())

@@ -14,7 +14,8 @@ from typing import Any
 from sockaddr._args import c_int, expect_tuple
 from sockaddr._hosts import host_bytes, resolve_host
 from sockaddr.abi import ABI
-from sockaddr.families import Family, register
+from sockaddr.errors import DecodeError
+from sockaddr.families import Decoder, Encoder, Family, Interfaces, family_error, register
 
 __all__ = ["Inet", "check_port"]
 
@@ -48,6 +49,41 @@ class Inet(Family):
         self.check_length(data, abi)
         _, port, addr, _ = self.fast(abi).unpack(data)
         return socket.inet_ntop(socket.AF_INET, addr), port
+
+    def decoder(self, family: int, proto: int, abi: ABI) -> Decoder:
+        fast = self.fast(abi)
+        view = fast.view("sin_family", "sin_port", "sin_addr", order=">")
+        read, mine = view.unpack_from, fast.recode("sin_family", family, view)
+        need, struct, ntop, af = fast.size, self.struct, socket.inet_ntop, socket.AF_INET
+
+        def decode(data: bytes, interfaces: Interfaces = None, /) -> object:
+            if len(data) < need:
+                raise DecodeError.short(struct, data, need)
+            got, port, addr = read(data)
+            if got != mine:
+                raise family_error(struct, data, family, abi)
+            return ntop(af, addr), port
+        return decode
+
+    def encoder(self, family: int, proto: int, abi: ABI) -> Encoder:
+        # The common tuple, (str, int) of strict inet_pton() text and a port in
+        # range, needs none of CPython's conversions; anything else takes them.
+        fast = self.fast(abi)
+        view = fast.view("sin_family", "sin_port", "sin_addr", order=">", end=fast.size)
+        pack, family_value = view.pack, fast.recode("sin_family", socket.AF_INET, view)
+        pton, af, slow = socket.inet_pton, socket.AF_INET, super().encoder(family, proto, abi)
+
+        def encode(address: object, caller: str = "encode", resolve: bool = False, /
+                   ) -> bytes:
+            if address.__class__ is tuple and len(address) == 2:
+                host, port = address
+                if host.__class__ is str and port.__class__ is int and 0 <= port <= 0xFFFF:
+                    try:
+                        return pack(family_value, port, pton(af, host))
+                    except (OSError, ValueError):
+                        pass
+            return slow(address, caller, resolve)
+        return encode
 
 
 class Rds(Inet):

@@ -9,13 +9,14 @@ still accepts in bind() and connect().
 from __future__ import annotations
 
 import socket
-from typing import Any
+from typing import Any, Literal
 
 from sockaddr import schemas
 from sockaddr._args import c_int, expect_tuple, index
 from sockaddr._hosts import host_bytes, resolve_host
 from sockaddr.abi import ABI
-from sockaddr.families import Family, register
+from sockaddr.errors import DecodeError
+from sockaddr.families import Decoder, Encoder, Family, Interfaces, family_error, register
 from sockaddr.families.inet import check_port
 
 __all__ = ["Inet6"]
@@ -53,6 +54,58 @@ class Inet6(Family):
         self.check_length(data, abi)
         _, port, flowinfo, addr, scope_id = self.fast(abi).unpack(self.padded(data, abi))
         return socket.inet_ntop(socket.AF_INET6, addr), port, flowinfo, scope_id
+
+    def decoder(self, family: int, proto: int, abi: ABI) -> Decoder:
+        fast = self.fast(abi)
+        head = fast.view("sin6_family", "sin6_port", "sin6_flowinfo", "sin6_addr", order=">")
+        read, scope, mine = head.unpack_from, fast.view("sin6_scope_id"), \
+            fast.recode("sin6_family", family, head)
+        read_scope, size = scope.unpack_from, fast.size
+        need, struct, ntop, af = self.min_length, self.struct, socket.inet_ntop, socket.AF_INET6
+
+        def decode(data: bytes, interfaces: Interfaces = None, /) -> object:
+            if len(data) < size:       # RFC 2133's struct: no scope id, read as zero
+                if len(data) < need:
+                    raise DecodeError.short(struct, data, need)
+                data = data + bytes(size - len(data))
+            got, port, flowinfo, addr = read(data)
+            if got != mine:
+                raise family_error(struct, data, family, abi)
+            return ntop(af, addr), port, flowinfo, read_scope(data)[0]
+        return decode
+
+    def encoder(self, family: int, proto: int, abi: ABI) -> Encoder:
+        # As AF_INET's: the plain tuple of strict inet_pton() text and ints in
+        # range skips CPython's conversions; anything else takes them.
+        fast = self.fast(abi)
+        head = fast.view("sin6_family", "sin6_port", "sin6_flowinfo", "sin6_addr", order=">")
+        scope = fast.view("sin6_scope_id")
+        scope_order: Literal["little", "big"] = "little" if scope.format[0] == "<" else "big"
+        pack_head = head.pack
+        mine = fast.recode("sin6_family", family, head)
+        pton, af, slow = socket.inet_pton, socket.AF_INET6, super().encoder(family, proto, abi)
+
+        def encode(address: object, caller: str = "encode", resolve: bool = False, /
+                   ) -> bytes:
+            if address.__class__ is tuple:
+                if len(address) == 4:
+                    host, port, flowinfo, scope_id = address
+                elif len(address) == 2:
+                    (host, port), flowinfo, scope_id = address, 0, 0
+                else:
+                    return slow(address, caller, resolve)
+                if (host.__class__ is str and port.__class__ is int and 0 <= port <= 0xFFFF
+                        and flowinfo.__class__ is int and 0 <= flowinfo <= 0xFFFFF
+                        and scope_id.__class__ is int and 0 <= scope_id <= 0xFFFFFFFF):
+                    try:
+                        addr = pton(af, host)
+                    except (OSError, ValueError):
+                        pass
+                    else:
+                        return (pack_head(mine, port, flowinfo, addr)
+                                + scope_id.to_bytes(4, scope_order))
+            return slow(address, caller, resolve)
+        return encode
 
 
 register(Inet6())

@@ -6,7 +6,11 @@ from typing import Any
 
 from sockaddr._args import expect_tuple, index, unsigned
 from sockaddr.abi import ABI
-from sockaddr.families import Family, register
+from sockaddr.families import Decoder, Encoder, Family, register
+from sockaddr.families._fast import pair_decoder, pair_encoder
+
+#: The family field and the tuple's two fields, in tuple order.
+_FIELDS = ("nl_family", "nl_pid", "nl_groups")
 
 __all__ = ["Netlink"]
 
@@ -32,5 +36,11 @@ class Netlink(Family):
         _, _, pid, groups = self.fast(abi).unpack(data)
         return pid, groups
 
+
+    def decoder(self, family: int, proto: int, abi: ABI) -> Decoder:
+        return pair_decoder(self, family, abi, _FIELDS)
+
+    def encoder(self, family: int, proto: int, abi: ABI) -> Encoder:
+        return pair_encoder(self, family, abi, _FIELDS)
 
 register(Netlink())

@@ -19,7 +19,7 @@ from typing import Any
 from sockaddr._args import bytes_like, c_int, c_string, expect_tuple
 from sockaddr.abi import ABI
 from sockaddr.errors import DecodeError
-from sockaddr.families import Family, register
+from sockaddr.families import Decoder, Family, Interfaces, family_error, register
 from sockaddr.families._interfaces import IFNAMSIZ, ifindex, ifname
 
 __all__ = ["Packet"]
@@ -70,6 +70,27 @@ class Packet(Family):
                               struct=self.struct, data=data)
         return (ifname(index, interfaces), number, pkttype, hatype,
                 data[self.min_length:end])
+
+    def decoder(self, family: int, proto: int, abi: ABI) -> Decoder:
+        fast = self.fast(abi)
+        host = fast.view("sll_family", "sll_ifindex", "sll_hatype", "sll_pkttype", "sll_halen")
+        read, read_number = host.unpack_from, fast.view("sll_protocol").unpack_from
+        mine, start, struct = fast.recode("sll_family", family, host), self.min_length, self.struct
+
+        def decode(data: bytes, interfaces: Interfaces = None, /) -> object:
+            if len(data) < start:
+                raise DecodeError.short(struct, data, start)
+            got, index, hatype, pkttype, halen = read(data)
+            if got != mine:
+                raise family_error(struct, data, family, abi)
+            end = start + halen
+            if len(data) < end:
+                raise DecodeError(f"sll_halen {halen} needs {end} bytes, got {len(data)} "
+                                  f"(truncated at offset {len(data)})", offset=len(data),
+                                  struct=struct, data=data)
+            return (ifname(index, interfaces), read_number(data)[0], pkttype, hatype,
+                    data[start:end])
+        return decode
 
 
 register(Packet())

@@ -17,7 +17,11 @@ from typing import Any
 
 from sockaddr._args import u32_pair
 from sockaddr.abi import ABI
-from sockaddr.families import Family, register
+from sockaddr.families import Decoder, Encoder, Family, register
+from sockaddr.families._fast import pair_decoder, pair_encoder
+
+#: The family field and the tuple's two fields, in tuple order.
+_FIELDS = ("sq_family", "sq_node", "sq_port")
 
 __all__ = ["Qrtr"]
 
@@ -43,5 +47,11 @@ class Qrtr(Family):
         _, _, node, port = self.fast(abi).unpack(data)
         return node, port
 
+
+    def decoder(self, family: int, proto: int, abi: ABI) -> Decoder:
+        return pair_decoder(self, family, abi, _FIELDS)
+
+    def encoder(self, family: int, proto: int, abi: ABI) -> Encoder:
+        return pair_encoder(self, self.number, abi, _FIELDS)
 
 register(Qrtr())

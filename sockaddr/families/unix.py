@@ -11,12 +11,22 @@ for a path (up to the first NUL) and ``''`` for an unnamed socket.
 from __future__ import annotations
 
 import os
+import sys
 from typing import Any
 
 from sockaddr._args import bytes_like
 from sockaddr.abi import ABI
 from sockaddr.errors import DecodeError
-from sockaddr.families import Family, register
+from sockaddr.families import (
+    Decoder,
+    Encoder,
+    Family,
+    Interfaces,
+    Parser,
+    family_bytes,
+    register,
+)
+from sockaddr.record import Sockaddr
 
 __all__ = ["Unix"]
 
@@ -55,6 +65,49 @@ class Unix(Family):
             raise DecodeError(f"path of more than {room} bytes without a NUL",
                               offset=2 + room, struct=self.struct, data=data)
         return os.fsdecode(name)
+
+    def decoder(self, family: int, proto: int, abi: ABI) -> Decoder:
+        mine, room = family_bytes(family, abi), self.fast(abi).size - 2
+        slow = super().decoder(family, proto, abi)
+        # What os.fsdecode() uses, bound once.
+        encoding, errors = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()
+
+        def decode(data: bytes, interfaces: Interfaces = None, /) -> object:
+            # The plain cases: an abstract name or a path with its NUL, in the struct.
+            if data[:2] == mine and 2 < len(data) <= 2 + room:
+                if data[2] == 0:
+                    return data[2:]
+                end = data.find(0, 2)
+                if end > 0:
+                    return data[2:end].decode(encoding, errors)
+            return slow(data, interfaces)
+        return decode
+
+    def encoder(self, family: int, proto: int, abi: ABI) -> Encoder:
+        mine, room = family_bytes(family, abi), self.fast(abi).size - 2
+        linux, slow = abi.os == "linux", super().encoder(family, proto, abi)
+        encoding, errors = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()
+
+        def encode(address: object, caller: str = "encode", resolve: bool = False, /
+                   ) -> bytes:
+            if address.__class__ is str or address.__class__ is bytes:
+                path: bytes = (address.encode(encoding, errors) if isinstance(address, str)
+                               else address)
+                if path and path[0] and len(path) < room:
+                    return mine + path + b"\0"
+                if linux and path and not path[0] and len(path) <= room:
+                    return mine + path
+            return slow(address, caller, resolve)
+        return encode
+
+    def parser(self, family: int, proto: int, abi: ABI) -> Parser:
+        check = self.decoder(family, proto, abi)        # the same length rules
+        read = Sockaddr.reader(self.struct, abi, proto, self.layout(proto, abi))
+
+        def parse(data: bytes) -> Sockaddr:
+            check(data)
+            return read(data)
+        return parse
 
     def parse(self, data: bytes, *, proto: int, abi: ABI) -> Any:
         self.decode(data, proto=proto, abi=abi, interfaces=None)   # same length rules

@@ -11,7 +11,11 @@ from typing import Any
 
 from sockaddr._args import u32_pair
 from sockaddr.abi import ABI
-from sockaddr.families import Family, register
+from sockaddr.families import Decoder, Encoder, Family, register
+from sockaddr.families._fast import pair_decoder, pair_encoder
+
+#: The family field and the tuple's two fields, in tuple order.
+_FIELDS = ("svm_family", "svm_cid", "svm_port")
 
 __all__ = ["Vsock"]
 
@@ -32,5 +36,11 @@ class Vsock(Family):
         _, _, port, cid, _, _ = self.fast(abi).unpack(data)
         return cid, port
 
+
+    def decoder(self, family: int, proto: int, abi: ABI) -> Decoder:
+        return pair_decoder(self, family, abi, _FIELDS)
+
+    def encoder(self, family: int, proto: int, abi: ABI) -> Encoder:
+        return pair_encoder(self, family, abi, _FIELDS)
 
 register(Vsock())
