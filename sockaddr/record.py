@@ -36,7 +36,7 @@ class Sockaddr:
 
     _kind: tuple[str, ABI, Struct, int]      # struct, abi, layout, proto
     _data: bytes | None                      # parsed: the bytes, tail included
-    _fields: dict[str, Value] | None         # built, or parsed and read
+    _fields: dict[str, Value]                # built, or parsed and read (unset till then)
     _length: int                             # built only
     _tail: bytes                             # built only
 
@@ -56,25 +56,30 @@ class Sockaddr:
                    proto: int = 0, layout: Struct | None = None) -> Sockaddr:
         """Read ``data`` as ``struct``; short data reads as zero-filled."""
         abi = ABI.get(abi)
-        return cls.reader(struct, abi, proto, layout)(bytes(data))
+        return cls.reader(struct, abi, proto, layout=layout)(bytes(data))
 
     @classmethod
-    def reader(cls, struct: str, abi: ABI, proto: int = 0, layout: Struct | None = None,
-               need: int = 0) -> Callable[[bytes], Sockaddr]:
+    def reader(cls, struct: str, abi: ABI, proto: int = 0, *, layout: Struct | None = None,
+               need: int = 0, family: int | None = None) -> Callable[[bytes], Sockaddr]:
         """:meth:`from_bytes` bound to one struct, ABI and protocol (the codecs' hot path).
 
-        Data shorter than ``need`` bytes raises :class:`DecodeError`.
+        Data shorter than ``need`` bytes, or whose ``sa_family`` is not
+        ``family`` (when given), raises :class:`DecodeError`.
         """
+        from sockaddr.families import family_bytes, family_error  # noqa: PLC0415 - cycle
+
         kind = (struct, abi, layout or schemas.layout(struct, abi), proto)
-        new, set_kind, set_data, set_fields = object.__new__, _set_kind, _set_data, _set_fields
+        new, set_kind, set_data = object.__new__, _set_kind, _set_data
+        mine = None if family is None else family_bytes(family, abi)
 
         def from_bytes(data: bytes) -> Sockaddr:
             if len(data) < need:
                 raise DecodeError.short(struct, data, need)
+            if mine is not None and data[:2] != mine:
+                raise family_error(struct, data, family, abi)  # type: ignore[arg-type]
             rec = new(cls)
             set_kind(rec, kind)
-            set_data(rec, data)
-            set_fields(rec, None)
+            set_data(rec, data)       # _fields stays unset until read
             return rec
         return from_bytes
 
@@ -100,13 +105,15 @@ class Sockaddr:
     @property
     def fields(self) -> Mapping[str, Value]:
         """Every field by its C name, padding included (``_padN``)."""
-        if self._fields is None:
+        try:
+            return self._fields
+        except AttributeError:      # parsed, not read yet
             assert self._data is not None
             size = self._kind[2].size
             body = self._data[:size]
-            _set_fields(self, read(self._kind[2], body + bytes(size - len(body))))
-        assert self._fields is not None
-        return self._fields
+            fields: dict[str, Value] = read(self._kind[2], body + bytes(size - len(body)))
+            _set_fields(self, fields)
+            return fields
 
     @property
     def length(self) -> int:
@@ -188,7 +195,7 @@ class Sockaddr:
         return bytes(buf[:self.length]) + self.tail
 
     def __getattr__(self, name: str) -> Value:
-        if name in Sockaddr.__slots__:      # not set yet (unpickling): no field lookup
+        if name in _OWN:        # a slot not set (yet): never a field lookup, no recursion
             raise AttributeError(name)
         try:
             return self.fields[name]
@@ -200,6 +207,17 @@ class Sockaddr:
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("Sockaddr is immutable; use replace()")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        if self._data is not None:
+            return _restore, (self._kind, self._data)
+        return _restore, (self._kind, None, self._fields, self._length, self._tail)
+
+    def __copy__(self) -> Sockaddr:
+        return self         # immutable
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Sockaddr:
+        return self
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Sockaddr):
@@ -221,6 +239,24 @@ class Sockaddr:
 # object.__setattr__ on the parse path.
 _set_kind, _set_data, _set_fields, _set_length, _set_tail = (
     Sockaddr.__dict__[name].__set__ for name in ("_kind", "_data", "_fields", "_length", "_tail"))
+
+
+_OWN = frozenset({*Sockaddr.__slots__, "fields", "length", "tail", "struct", "abi", "proto",
+                  "_layout"})
+
+
+def _restore(kind: tuple[str, ABI, Struct, int], data: bytes | None,
+             fields: dict[str, Value] | None = None, length: int = 0, tail: bytes = b"",
+             ) -> Sockaddr:
+    """Unpickle a record (``__reduce__``)."""
+    rec: Sockaddr = object.__new__(Sockaddr)
+    _set_kind(rec, kind)
+    _set_data(rec, data)
+    if data is None:
+        _set_fields(rec, fields)
+        _set_length(rec, length)
+        _set_tail(rec, tail)
+    return rec
 
 
 def _family_path(layout: Struct) -> list[str]:

@@ -188,3 +188,26 @@ def test_register_replaces_the_resolved_closures() -> None:
     finally:
         register(Vsock())
     assert sockaddr.decode(raw) == (3, 4)
+
+
+@pytest.mark.parametrize("case", FAMILIES, ids=_id)
+@slow
+@given(data=st.data(), abi=st.sampled_from(ABIS))
+def test_records_pickle_and_copy(case: tuple[int, int], abi: str, data: st.DataObject) -> None:
+    """Parsed records read their fields lazily; pickling and copying keep them equal.
+
+    (Before this, ``pickle.dumps``/``copy.copy`` of any record recursed without end.)
+    """
+    import copy
+    import pickle
+
+    family, proto = case
+    raw = data.draw(sst.sockaddrs(family, proto=proto, abi=abi))
+    rec = sockaddr.parse(raw, proto=proto, abi=abi)
+    fresh = pickle.loads(pickle.dumps(rec))
+    assert bytes(fresh) == raw
+    assert fresh == rec
+    assert copy.copy(rec) is rec
+    assert copy.deepcopy(rec) is rec
+    built = rec.replace()               # a record from fields, not bytes
+    assert pickle.loads(pickle.dumps(built)) == built == rec

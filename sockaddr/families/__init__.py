@@ -136,11 +136,10 @@ class Family:
     def parser(self, family: int, proto: int, abi: ABI) -> Parser:
         """:meth:`parse` for bytes of ``sa_family == family``, one protocol and ABI."""
         mine, struct = family_bytes(family, abi), self.struct_for(proto)
-        parse: Callable[..., Sockaddr] = self.parse
         if type(self).parse is Family.parse:
-            read = Sockaddr.reader(struct, abi, proto, self.layout(proto, abi),
-                                   need=self.required_length(proto, abi))
-            parse = lambda data, proto, abi: read(data)  # noqa: E731
+            return Sockaddr.reader(struct, abi, proto, layout=self.layout(proto, abi),
+                                   need=self.required_length(proto, abi), family=family)
+        parse = self.parse
 
         def reference(data: bytes) -> Sockaddr:
             if data[:2] != mine:

@@ -10,10 +10,11 @@ that lets only the plain case through — an exact ``tuple`` of two exact
 
 from __future__ import annotations
 
+import struct
+
 from sockaddr.abi import ABI
 from sockaddr.errors import DecodeError
 from sockaddr.families import Decoder, Encoder, Family, Interfaces, family_error
-from sockaddr.layout import Scalar
 
 __all__ = ["pair_decoder", "pair_encoder"]
 
@@ -22,12 +23,6 @@ def _ordered(family: Family, abi: ABI, first: str, second: str) -> tuple[bool, l
     fast = family.fast(abi)
     swapped = fast.index(first) > fast.index(second)
     return swapped, [second, first] if swapped else [first, second]
-
-
-def _unsigned_max(kind: object) -> int:
-    assert isinstance(kind, Scalar), kind     # the pairs are unsigned ints in the schemas
-    assert not kind.signed, kind
-    return (1 << 8 * kind.size) - 1
 
 
 def pair_decoder(family: Family, number: int, abi: ABI, fields: tuple[str, str, str]
@@ -59,15 +54,28 @@ def pair_encoder(family: Family, number: int, abi: ABI, fields: tuple[str, str, 
     swapped, names = _ordered(family, abi, first, second)
     view = fast.view(family_field, *names, order=fast.view(*names).format[0], end=fast.size)
     pack, value = view.pack, fast.recode(family_field, number, view)
-    kinds = {path: ctype for path, _, ctype in fast.layout.leaves()}
-    hi_a, hi_b = (_unsigned_max(kinds[name]) for name in (first, second))
     slow = Family.encoder(family, number, 0, abi)
 
-    def encode(address: object, caller: str = "encode", resolve: bool = False, /) -> bytes:
-        if address.__class__ is tuple and len(address) == 2:
-            a, b = address
-            if (a.__class__ is int and b.__class__ is int and 0 <= a <= hi_a
-                    and 0 <= b <= hi_b):
-                return pack(value, b, a) if swapped else pack(value, a, b)
-        return slow(address, caller, resolve)
+    # struct's own range check is the schema's (unsigned fields of their C width):
+    # struct.error sends the value to the reference, for CPython's error.
+    if swapped:
+        def encode(address: object, caller: str = "encode", resolve: bool = False, /) -> bytes:
+            if address.__class__ is tuple and len(address) == 2:
+                a, b = address
+                if a.__class__ is int and b.__class__ is int:
+                    try:
+                        return pack(value, b, a)
+                    except struct.error:
+                        pass
+            return slow(address, caller, resolve)
+    else:
+        def encode(address: object, caller: str = "encode", resolve: bool = False, /) -> bytes:
+            if address.__class__ is tuple and len(address) == 2:
+                a, b = address
+                if a.__class__ is int and b.__class__ is int:
+                    try:
+                        return pack(value, a, b)
+                    except struct.error:
+                        pass
+            return slow(address, caller, resolve)
     return encode

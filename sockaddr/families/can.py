@@ -40,6 +40,7 @@ CPython would read its zeroed buffer.
 from __future__ import annotations
 
 import functools
+import struct
 from typing import Any
 
 from sockaddr import schemas
@@ -212,22 +213,33 @@ class Can(Family):
         fast = self.fast(abi, proto)
         view = fast.view("can_family", *names, end=fast.size)
         pack, mine = view.pack, fast.recode("can_family", self.number, view)
-        kinds = _leaves(fast)
-        his = [(1 << 8 * kinds[name].size) - 1 for name in names]
-        hi_a, hi_b, hi_c = (*his, 0)[:3]
-        count = 1 + len(names)
-
-        def encode(address: object, caller: str = "encode", resolve: bool = False, /
-                   ) -> bytes:
-            if (address.__class__ is tuple and len(address) == count
-                    and address[0] == "" and address[0].__class__ is str):
-                a, b, c = (*address[1:], 0)[:3]
-                if (a.__class__ is int and b.__class__ is int and c.__class__ is int
-                        and 0 <= a <= hi_a and 0 <= b <= hi_b and 0 <= c <= hi_c):
-                    return pack(mine, *address[1:])
-            return slow(address, caller, resolve)
+        # struct's own range check is the schema's (unsigned fields of their C
+        # width): struct.error sends the value to the reference, for CPython's error.
+        if len(names) == 3:
+            def encode(address: object, caller: str = "encode", resolve: bool = False, /
+                       ) -> bytes:
+                if address.__class__ is tuple and len(address) == 4:
+                    name, a, b, c = address
+                    if (name.__class__ is str and not name and a.__class__ is int
+                            and b.__class__ is int and c.__class__ is int):
+                        try:
+                            return pack(mine, a, b, c)
+                        except struct.error:
+                            pass
+                return slow(address, caller, resolve)
+        else:
+            def encode(address: object, caller: str = "encode", resolve: bool = False, /
+                       ) -> bytes:
+                if address.__class__ is tuple and len(address) == 3:
+                    name, a, b = address
+                    if (name.__class__ is str and not name and a.__class__ is int
+                            and b.__class__ is int):
+                        try:
+                            return pack(mine, a, b)
+                        except struct.error:
+                            pass
+                return slow(address, caller, resolve)
         return encode
-
 
 #: The ``can_addr`` fields after the interface in each protocol's tuple.
 _TUPLES = {CAN_ISOTP: ("can_addr.rx_id", "can_addr.tx_id"),

@@ -102,10 +102,14 @@ class Unix(Family):
 
     def parser(self, family: int, proto: int, abi: ABI) -> Parser:
         check = self.decoder(family, proto, abi)        # the same length rules
-        read = Sockaddr.reader(self.struct, abi, proto, self.layout(proto, abi))
+        read = Sockaddr.reader(self.struct, abi, proto, layout=self.layout(proto, abi))
+        mine, room = family_bytes(family, abi), self.fast(abi).size - 2
 
         def parse(data: bytes) -> Sockaddr:
-            check(data)
+            # The plain cases need no decoding: an abstract name, or a path with its NUL.
+            if not (data[:2] == mine and 2 < len(data) <= 2 + room
+                    and (data[2] == 0 or data.find(0, 2) > 0)):
+                check(data)
             return read(data)
         return parse
 
