@@ -359,8 +359,8 @@ class FastCodec:
         """Position of leaf ``name`` in the tuples of :meth:`unpack`."""
         return self.names.index(name)
 
-    def view(self, *names: str, order: str | None = None, end: int | None = None
-             ) -> struct.Struct:
+    def view(self, *names: str, order: str | None = None, start: int = 0,
+             end: int | None = None) -> struct.Struct:
         """One :class:`struct.Struct` over leaves ``names`` only, the rest as pad bytes.
 
         The hot paths' single C call: ``view("sin_port", "sin_addr").unpack_from(data)``
@@ -369,13 +369,15 @@ class FastCodec:
         last leaf named).  Its byte order is ``order``, by default the one the
         named multi-byte leaves share; a leaf of the other order reads
         byte-swapped, so give it through :meth:`recode` (a constant family).
+        ``start`` makes it begin at that offset instead (``pack_into`` there, or
+        bytes to append to the ones before).
 
         >>> from sockaddr import schemas
         >>> schemas.fast("sockaddr_in6", "linux-x86_64").view("sin6_port", "sin6_flowinfo").format
         '>2xHI'
         """
         codes: list[str] = []
-        at = 0
+        at = start
         chosen = order is not None
         for name in names:
             offset, ctype = self._leaves[name]

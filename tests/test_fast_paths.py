@@ -29,7 +29,7 @@ from sockaddr.record import Sockaddr
 
 ABIS = sorted(KNOWN)
 FAMILIES = sst.address_families()
-slow = settings(deadline=None, max_examples=60,
+slow = settings(deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 
 

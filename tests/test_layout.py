@@ -120,9 +120,10 @@ def test_views_read_and_write_what_the_fast_path_does(name: str, abi: str,
     chosen = data.draw(st.lists(st.sampled_from(fast.names), unique=True, min_size=1)
                        .map(lambda ns: sorted(ns, key=fast.index)))
     order = data.draw(st.sampled_from(["<", ">"]))
-    view = fast.view(*chosen, order=order, end=size)
-    assert view.size == size
-    got = view.unpack_from(raw)
+    start = data.draw(st.sampled_from([0, leaves[chosen[0]][0]]))
+    view = fast.view(*chosen, order=order, start=start, end=size)
+    assert view.size == size - start
+    got = view.unpack_from(raw, start)
     expect = bytearray(size)
     for path, value in zip(chosen, got, strict=True):
         offset, leaf = leaves[path]
@@ -132,8 +133,8 @@ def test_views_read_and_write_what_the_fast_path_does(name: str, abi: str,
             assert fast.recode(path, values[path], view) == value
         else:
             assert value == values[path]
-    assert view.pack(*got) == bytes(expect)
+    assert view.pack(*got) == bytes(expect[start:])
     with pytest.raises(struct.error):
-        view.unpack_from(raw[:-1])
+        view.unpack_from(raw[:-1], start)
     with pytest.raises(Exception, match=r"stream read less|could not read"):
         schemas.get(name, abi).parse(raw[:-1])

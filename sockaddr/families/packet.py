@@ -14,12 +14,20 @@ so 12 bytes with ``sll_halen == 0`` is a whole address.
 from __future__ import annotations
 
 import socket
-from typing import Any
+from typing import Any, Literal
 
 from sockaddr._args import bytes_like, c_int, c_string, expect_tuple
 from sockaddr.abi import ABI
 from sockaddr.errors import DecodeError
-from sockaddr.families import Decoder, Family, Interfaces, family_error, register
+from sockaddr.families import (
+    Decoder,
+    Encoder,
+    Family,
+    Interfaces,
+    family_bytes,
+    family_error,
+    register,
+)
 from sockaddr.families._interfaces import IFNAMSIZ, ifindex, ifname
 
 __all__ = ["Packet"]
@@ -91,6 +99,32 @@ class Packet(Family):
             return (ifname(index, interfaces), read_number(data)[0], pkttype, hatype,
                     data[start:end])
         return decode
+
+    def encoder(self, family: int, proto: int, abi: ABI) -> Encoder:
+        # The plain tuple (str name, ints in range, bytes address): only the name
+        # lookup is left, and it raises what the reference would at that point.
+        fast = self.fast(abi)
+        rest = fast.view("sll_ifindex", "sll_hatype", "sll_pkttype", "sll_halen", "sll_addr",
+                         start=fast.layout.offsetof("sll_ifindex"), end=fast.size)
+        pack, slow = rest.pack, super().encoder(family, proto, abi)
+        mine = family_bytes(socket.AF_PACKET, abi)
+        order: Literal["little", "big"] = ("big" if fast.view("sll_protocol").format[0] == ">"
+                                           else "little")
+
+        def encode(address: object, caller: str = "encode", resolve: bool = False, /
+                   ) -> bytes:
+            if address.__class__ is tuple and 2 <= len(address) <= 5:
+                name, protocol, pkttype, hatype, hwaddr = (*address, 0, 0, b"")[:5]
+                if (name.__class__ is str and name.isascii() and "\0" not in name
+                        and len(name) < IFNAMSIZ and protocol.__class__ is int
+                        and pkttype.__class__ is int and hatype.__class__ is int
+                        and hwaddr.__class__ is bytes and len(hwaddr) <= 8
+                        and 0 <= protocol <= 0xFFFF and 0 <= pkttype <= 0xFF
+                        and 0 <= hatype <= 0xFFFF):
+                    return (mine + protocol.to_bytes(2, order)
+                            + pack(ifindex(name), hatype, pkttype, len(hwaddr), hwaddr))
+            return slow(address, caller, resolve)
+        return encode
 
 
 register(Packet())
