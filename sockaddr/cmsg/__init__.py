@@ -21,7 +21,9 @@ from collections.abc import Iterable
 
 from sockaddr import schemas
 from sockaddr.abi import ABI
+from sockaddr.cmsg import _fast
 from sockaddr.cmsg._base import (
+    _PLANS,
     ControlMessage,
     RawMessage,
     ScalarMessage,
@@ -161,7 +163,6 @@ from sockaddr.cmsg.sol_tipc import TipcDestname, TipcErrinfo, TipcRetdata
 from sockaddr.cmsg.sol_tls import TlsGetRecordType, TlsSetRecordType
 from sockaddr.cmsg.sol_udp import UdpGro, UdpSegment
 from sockaddr.cmsg.sol_vsock import VsockRecvErr
-from sockaddr.errors import DecodeError
 
 __all__ = [
     "ControlMessage", "RawMessage", "ScalarMessage", "StructMessage", "Truncated", "Unknown",
@@ -218,6 +219,13 @@ def decode(level: int, type: int, data: Buffer, *, abi: ABI | str | None = None,
     :class:`~sockaddr.DecodeError`.  ``family`` disambiguates level 0, which
     is ``SOL_IP`` except on Bluetooth HCI sockets (``SOL_HCI``).
     """
+    plan: _fast.Plan = _PLANS.get((abi, family)) or _fast.plan(abi, family)
+    return plan.decode(level, type, data if data.__class__ is bytes else bytes(data))
+
+
+def _decode_reference(level: int, type: int, data: Buffer, *, abi: ABI | str | None = None,
+                      family: int | None = None) -> ControlMessage:
+    """:func:`decode` one class at a time: what the fast path (``_fast.Plan``) must equal."""
     abi = ABI.get(abi)
     raw = bytes(data)
     candidates = _for_family(forms(level, type, abi), family)
@@ -235,20 +243,7 @@ def decode(level: int, type: int, data: Buffer, *, abi: ABI | str | None = None,
     raise payload_error(candidates[0], raw, abi, candidates)
 
 
-def _for_family(candidates: tuple[type[ControlMessage], ...],
-                family: int | None) -> tuple[type[ControlMessage], ...]:
-    """The classes that apply on a socket of ``family`` (``None``: not known).
-
-    A class with a ``family`` attribute (SOL_HCI's: level 0 is also SOL_IP)
-    applies only when the caller names that family, and then it is the only
-    choice; otherwise the classes without one apply.
-    """
-    if family is not None:
-        own = tuple(c for c in candidates
-                    if (w := getattr(c, "family", None)) and schemas.constant(w) == family)
-        if own:
-            return own
-    return tuple(c for c in candidates if getattr(c, "family", None) is None)
+_for_family = _fast.for_family
 
 
 def encode(message: ControlMessage, *, abi: ABI | str | None = None) -> tuple[int, int, bytes]:
@@ -310,43 +305,21 @@ def parse(buffer: Buffer, *, abi: ABI | str | None = None, truncated: bool = Fal
     (the kernel set ``MSG_CTRUNC``), a last message cut short comes back as
     :class:`Truncated` and a tail too short for a header is allowed.
     """
+    plan: _fast.Plan = _PLANS.get((abi, family)) or _fast.plan(abi, family)
+    return plan.parse(buffer if type(buffer) is bytes else bytes(buffer), truncated)
+
+
+def _parse_reference(buffer: Buffer, *, abi: ABI | str | None = None, truncated: bool = False,
+                     family: int | None = None) -> list[ControlMessage]:
+    """:func:`parse` through :func:`_decode_reference`: what the fast path must equal."""
     abi = ABI.get(abi)
     raw = bytes(buffer)
-    fast = schemas.fast("cmsghdr", abi)
-    size, align = header(abi)
+    hdr = _fast.header(abi)
     out: list[ControlMessage] = []
     offset = 0
     while offset < len(raw):
-        left = len(raw) - offset
-        if left < size:
-            if truncated:
-                break
-            raise DecodeError(f"{left} bytes after the last message, a header needs {size}",
-                              offset=offset, struct="cmsghdr", data=raw)
-        length, level, type_ = fast.unpack(raw, offset)
-        if length < size:
-            raise DecodeError(f"cmsg_len {length} is less than the header ({size})",
-                              offset=offset, struct="cmsghdr", data=raw)
-        if length > left:
-            if not truncated:
-                raise DecodeError(f"cmsg_len {length} runs past the buffer ({left} bytes left)",
-                                  offset=offset, struct="cmsghdr", data=raw)
-            out.append(Truncated(level, type_, raw[offset + size:], length))
-            break
-        payload = raw[offset + size:offset + length]
-        try:
-            out.append(decode(level, type_, payload, abi=abi, family=family))
-        except DecodeError as e:
-            if truncated and offset + _align(length, align) >= len(raw):
-                # The kernel's put_cmsg() sets cmsg_len to the room left when it
-                # cuts the last message: a short payload there is the cut.
-                out.append(Truncated(level, type_, payload, length))
-                break
-            message = str(e).removeprefix(f"{e.struct}: ")
-            raise DecodeError(f"{message} (message at offset {offset})",
-                              offset=offset + size + e.offset, struct=e.struct,
-                              data=raw) from None
-        offset += _align(length, align)
+        offset = _fast.step(raw, offset, out, hdr, truncated=truncated, decode=lambda lv, ty, p:
+                            _decode_reference(lv, ty, p, abi=abi, family=family))
     return out
 
 

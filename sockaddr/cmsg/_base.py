@@ -268,6 +268,8 @@ def _from_python(ctype: CType, value: Any, abi: ABI, path: str) -> bytes:
 # -- the registry -----------------------------------------------------------------
 
 _FORMS: dict[tuple[str, str], list[type[ControlMessage]]] = {}
+#: ``sockaddr.cmsg._fast`` plans by ``(abi, family)``, built from ``_FORMS``.
+_PLANS: dict[tuple[Any, ...], Any] = {}
 
 
 def register(cls: type[C]) -> type[C]:
@@ -279,6 +281,7 @@ def register(cls: type[C]) -> type[C]:
     """
     _FORMS.setdefault((cls.cmsg_level, cls.cmsg_type), []).append(cls)
     _table.cache_clear()
+    _PLANS.clear()
     return cls
 
 
