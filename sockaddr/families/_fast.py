@@ -32,17 +32,29 @@ def pair_decoder(family: Family, number: int, abi: ABI, fields: tuple[str, str, 
     family_field, first, second = fields
     fast = family.fast(abi)
     swapped, names = _ordered(family, abi, first, second)
-    view = fast.view(family_field, *names, order=fast.view(*names).format[0])
+    need, name = family.required_length(0, abi), family.struct
+    # The view spans the bytes the kernel requires: struct.error is the short case.
+    view = fast.view(family_field, *names, order=fast.view(*names).format[0], end=need)
     read, mine = view.unpack_from, fast.recode(family_field, number, view)
-    need, struct = family.required_length(0, abi), family.struct
 
-    def decode(data: bytes, interfaces: Interfaces = None, /) -> object:
-        if len(data) < need:
-            raise DecodeError.short(struct, data, need)
-        got, a, b = read(data)
-        if got != mine:
-            raise family_error(struct, data, number, abi)
-        return (b, a) if swapped else (a, b)
+    if swapped:
+        def decode(data: bytes, interfaces: Interfaces = None, /) -> object:
+            try:
+                got, b, a = read(data)
+            except struct.error:
+                raise DecodeError.short(name, data, need) from None
+            if got != mine:
+                raise family_error(name, data, number, abi)
+            return a, b
+    else:
+        def decode(data: bytes, interfaces: Interfaces = None, /) -> object:
+            try:
+                got, a, b = read(data)
+            except struct.error:
+                raise DecodeError.short(name, data, need) from None
+            if got != mine:
+                raise family_error(name, data, number, abi)
+            return a, b
     return decode
 
 

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import functools
 import struct
+from struct import error as struct_error
 from typing import Any
 
 from sockaddr import schemas
@@ -190,18 +191,36 @@ class Can(Family):
 
     def decoder(self, family: int, proto: int, abi: ABI) -> Decoder:
         fast = self.fast(abi, proto)
-        view = fast.view("can_family", "can_ifindex", *_TUPLES.get(proto, ()))
-        read, mine = view.unpack_from, fast.recode("can_family", family, view)
         need, struct = self.required_length(proto, abi), self.struct
+        # The view spans the bytes the kernel requires: struct.error is the short case.
+        names = _TUPLES.get(proto, ())
+        view = fast.view("can_family", "can_ifindex", *names, end=need)
+        read, mine = view.unpack_from, fast.recode("can_family", family, view)
 
-        def decode(data: bytes, interfaces: Interfaces = None, /) -> object:
-            if len(data) < need:
-                raise DecodeError.short(struct, data, need)
-            got, index, *rest = read(data)
-            if got != mine:
+        def header(data: bytes) -> tuple[Any, ...]:
+            try:
+                values = read(data)
+            except struct_error:
+                raise DecodeError.short(struct, data, need) from None
+            if values[0] != mine:
                 raise family_error(struct, data, family, abi)
+            return values
+
+        if len(names) == 3:
+            def decode(data: bytes, interfaces: Interfaces = None, /) -> object:
+                try:
+                    got, index, a, b, c = read(data)
+                except struct_error:
+                    raise DecodeError.short(struct, data, need) from None
+                if got != mine:
+                    raise family_error(struct, data, family, abi)
+                return ifname(index, interfaces) if index else "", a, b, c
+            return decode
+
+        def other(data: bytes, interfaces: Interfaces = None, /) -> object:
+            _, index, *rest = header(data)
             return (ifname(index, interfaces), *rest)
-        return decode
+        return other
 
     def encoder(self, family: int, proto: int, abi: ABI) -> Encoder:
         # The plain tuple of a protocol with fields, on every interface (''): no

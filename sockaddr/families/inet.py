@@ -9,6 +9,7 @@ shared ``case AF_RDS: case AF_INET:`` does.
 from __future__ import annotations
 
 import socket
+from struct import error as struct_error
 from typing import Any
 
 from sockaddr._args import c_int, expect_tuple
@@ -52,14 +53,17 @@ class Inet(Family):
 
     def decoder(self, family: int, proto: int, abi: ABI) -> Decoder:
         fast = self.fast(abi)
-        view = fast.view("sin_family", "sin_port", "sin_addr", order=">")
+        # The view spans the bytes the kernel requires: struct.error is the short case.
+        need = self.required_length(proto, abi)
+        view = fast.view("sin_family", "sin_port", "sin_addr", order=">", end=need)
         read, mine = view.unpack_from, fast.recode("sin_family", family, view)
-        need, struct, ntop, af = fast.size, self.struct, socket.inet_ntop, socket.AF_INET
+        struct, ntop, af = self.struct, socket.inet_ntop, socket.AF_INET
 
         def decode(data: bytes, interfaces: Interfaces = None, /) -> object:
-            if len(data) < need:
-                raise DecodeError.short(struct, data, need)
-            got, port, addr = read(data)
+            try:
+                got, port, addr = read(data)
+            except struct_error:
+                raise DecodeError.short(struct, data, need) from None
             if got != mine:
                 raise family_error(struct, data, family, abi)
             return ntop(af, addr), port
@@ -77,10 +81,10 @@ class Inet(Family):
                    ) -> bytes:
             if address.__class__ is tuple and len(address) == 2:
                 host, port = address
-                if host.__class__ is str and port.__class__ is int and 0 <= port <= 0xFFFF:
-                    try:
+                if host.__class__ is str and port.__class__ is int:
+                    try:        # struct refuses a port out of range
                         return pack(family_value, port, pton(af, host))
-                    except (OSError, ValueError):
+                    except (OSError, ValueError, struct_error):
                         pass
             return slow(address, caller, resolve)
         return encode

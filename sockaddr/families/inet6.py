@@ -9,6 +9,7 @@ still accepts in bind() and connect().
 from __future__ import annotations
 
 import socket
+from struct import error as struct_error
 from typing import Any, Literal
 
 from sockaddr import schemas
@@ -20,6 +21,9 @@ from sockaddr.families import Decoder, Encoder, Family, Interfaces, family_error
 from sockaddr.families.inet import check_port
 
 __all__ = ["Inet6"]
+
+#: What a short tuple lacks: ``flowinfo`` and ``scope_id`` default to zero.
+_ZEROS = {2: (0, 0), 3: (0,), 4: ()}
 
 
 class Inet6(Family):
@@ -68,7 +72,7 @@ class Inet6(Family):
                 if len(data) < need:
                     raise DecodeError.short(struct, data, need)
                 data = data + bytes(size - len(data))
-            got, port, flowinfo, addr = read(data)
+            got, port, flowinfo, addr = read(data)   # the size is checked: no struct.error
             if got != mine:
                 raise family_error(struct, data, family, abi)
             return ntop(af, addr), port, flowinfo, read_scope(data)[0]
@@ -87,23 +91,17 @@ class Inet6(Family):
 
         def encode(address: object, caller: str = "encode", resolve: bool = False, /
                    ) -> bytes:
-            if address.__class__ is tuple:
-                if len(address) == 4:
-                    host, port, flowinfo, scope_id = address
-                elif len(address) == 2:
-                    (host, port), flowinfo, scope_id = address, 0, 0
-                else:
-                    return slow(address, caller, resolve)
-                if (host.__class__ is str and port.__class__ is int and 0 <= port <= 0xFFFF
-                        and flowinfo.__class__ is int and 0 <= flowinfo <= 0xFFFFF
-                        and scope_id.__class__ is int and 0 <= scope_id <= 0xFFFFFFFF):
+            if address.__class__ is tuple and 2 <= len(address) <= 4:
+                host, port, flowinfo, scope_id = address + _ZEROS[len(address)]
+                if (host.__class__ is str and port.__class__ is int
+                        and flowinfo.__class__ is int and scope_id.__class__ is int
+                        and flowinfo <= 0xFFFFF):
+                    # struct and int.to_bytes refuse the other out-of-range values.
                     try:
-                        addr = pton(af, host)
-                    except (OSError, ValueError):
-                        pass
-                    else:
-                        return (pack_head(mine, port, flowinfo, addr)
+                        return (pack_head(mine, port, flowinfo, pton(af, host))
                                 + scope_id.to_bytes(4, scope_order))
+                    except (OSError, ValueError, OverflowError, struct_error):
+                        pass
             return slow(address, caller, resolve)
         return encode
 
