@@ -18,19 +18,24 @@ from __future__ import annotations
 
 import argparse
 import ast
+import codecs
 import dataclasses
 import functools
 import io
 import json
 import os
+import stat
 import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from typing import IO, ClassVar
+from itertools import chain, repeat
+from operator import itemgetter
+from typing import IO, Any, ClassVar
 
 from sockaddr import cmsg, schemas
 from sockaddr.abi import ABI, KNOWN
-from sockaddr.captures import parse_audit_line, parse_strace_cmsgs, parse_strace_line
+from sockaddr.captures import parse_strace_cmsgs, parse_strace_line
+from sockaddr.captures.audit import AuditBlock, scan_audit
 from sockaddr.codec import decode, encode, parse
 from sockaddr.errors import DecodeError
 
@@ -248,9 +253,13 @@ def _cmsg(ns: argparse.Namespace) -> int:
 class _Progress:
     """A one-line progress report on standard error, only when it is a terminal.
 
-    Redrawn at most five times a second; the percentage is of the file's size
+    Redrawn at most five times a second, first after 0.2 s, or at once for a
+    file of ``EAGER`` bytes or more (seconds of work not long ago, a blink now:
+    seen at once or not at all); the percentage is of the file's size
     (standard input has none: only the count).  Cleared when the input ends.
     """
+
+    EAGER: ClassVar[int] = 1 << 24
 
     current: ClassVar[_Progress | None] = None
 
@@ -261,6 +270,8 @@ class _Progress:
         self.done = 0
         self.lines = 0
         self.start = self.last = time.monotonic()
+        if total is not None and total >= self.EAGER:
+            self.last -= 1
         self.shown = False
 
     def step(self, line: str) -> None:
@@ -268,6 +279,15 @@ class _Progress:
         self.done += len(line)
         if self.lines & 1023:
             return
+        self._draw()
+
+    def advance(self, size: int, lines: int) -> None:
+        """``size`` more of the input read (bytes), holding ``lines`` line ends."""
+        self.done += size
+        self.lines += lines
+        self._draw()
+
+    def _draw(self) -> None:
         now = time.monotonic()
         if now - self.last < 0.2:
             return
@@ -290,7 +310,7 @@ class _Progress:
         _Progress.current = None
 
 
-def _size(handle: IO[str]) -> int | None:
+def _size(handle: IO[Any] | io.BufferedIOBase) -> int | None:
     try:
         size = os.fstat(handle.fileno()).st_size
     except (OSError, ValueError, io.UnsupportedOperation):
@@ -324,51 +344,259 @@ def _lines(files: Sequence[str]) -> Iterator[tuple[str, int, str]]:
                 handle.close()
 
 
-def _describe(data: bytes, ns: argparse.Namespace) -> tuple[dict[str, object], str]:
-    """JSON fields and the text form of a decoded address; raises DecodeError."""
-    family, value, _ = _decoded(data, ns, with_fields=False)
-    if value is None:
-        return {"family": None, "family_name": None, "address": None}, "(empty) None"
-    name = family_name(family)
-    return ({"family": family, "family_name": name, "address": jsonable(value)},
-            f"{name} {value!r}")
+# Bytes per read: a block of ~150 auditd events; more buys no speed, only memory.
+_CHUNK = 1 << 16
+
+
+def _texts(name: str) -> Iterator[str]:
+    """The text of file ``name`` (``-``: standard input) piece by piece, as read.
+
+    Decoded as ``_lines`` reads lines (UTF-8 with surrogates for undecodable
+    bytes, universal newlines for files; standard input as ``_stdin()``).  A
+    read returns what is there, so a pipe's lines come through as written.
+    A progress line goes to standard error while it is a terminal.
+    """
+    binary: io.BufferedIOBase | None = None        # read with our decoder
+    decoder: codecs.IncrementalDecoder | io.IncrementalNewlineDecoder | None = None
+    handle: IO[Any] | io.BufferedIOBase
+    if name == "-":
+        handle = stdin = _stdin()
+        # Our own decoder on the bytes when this is the interpreter's standard
+        # input: on POSIX it splits lines at "\n" only, with no newline
+        # translation.  Any other stream is read as text.
+        if (os.name == "posix" and stdin is sys.__stdin__
+                and isinstance(stdin, io.TextIOWrapper)
+                and isinstance(stdin.buffer, io.BufferedIOBase)):
+            binary = handle = stdin.buffer
+            decoder = codecs.getincrementaldecoder(stdin.encoding)(stdin.errors or "strict")
+    else:
+        try:
+            binary = handle = open(name, "rb")  # noqa: SIM115 - closed below
+        except OSError as e:
+            raise UsageError(f"{name}: cannot read: {e.strerror}") from None
+        decoder = io.IncrementalNewlineDecoder(
+            codecs.getincrementaldecoder("utf-8")("surrogateescape"), translate=True)
+    label = "<stdin>" if name == "-" else name
+    progress = _Progress(label, _size(handle)) if sys.stderr.isatty() else None
+    try:
+        while True:
+            if binary is not None and decoder is not None:
+                data = binary.read1(_CHUNK)
+                size = len(data)
+                text: str = decoder.decode(data, final=not size)
+            else:
+                text = stdin.read(_CHUNK)
+                size = len(text)
+            if text:
+                yield text
+            if progress is not None:        # once the text is dealt with
+                progress.advance(size, text.count("\n"))
+            if not size:
+                return
+    finally:
+        if progress is not None:
+            progress.close()
+        if name != "-":
+            handle.close()
+
+
+# json.dumps(obj, ensure_ascii=False) without making an encoder per record.
+_JSON = json.JSONEncoder(ensure_ascii=False).encode
+# The same for jsonable(value) when ``value`` holds no dict (see _flat).
+_JSON_VALUE = json.JSONEncoder(ensure_ascii=False, default=jsonable).encode
+_JSON_STR = json.encoder.encode_basestring         # what _JSON does with a str
+# The C encoder _JSON_VALUE builds for each call (no check for cycles: these
+# values have none), called without its Python wrappers.
+_C_ENCODER = getattr(json.encoder, "c_make_encoder", None)
+_JSON_PARTS = (_C_ENCODER(None, jsonable, _JSON_STR, None, ": ", ", ", False, False, True)
+               if _C_ENCODER is not None else None)
+_SCALARS = frozenset({str, bytes, int, float, bool, type(None)})
+
+# An audit record, as _audit prints it and as _emit would write its dict.
+_AUDIT_TEXT = "audit({}:{}) {} {!r}".format
+_AUDIT_JSON = ('{{"source": {}, "timestamp": {}, "event": {}, "hex": "{}", "family": {}, '
+               '"family_name": {}, "address": {}, "interpreted": {}}}').format
+_SA_FAMILY = itemgetter(slice(0, 2))
+
+
+class _Families(dict[bytes, tuple[int, str]]):
+    """``(number, family_name())`` by the ``sa_family`` bytes of an address."""
+
+    def __init__(self, abi: ABI) -> None:
+        super().__init__()
+        self.byteorder = abi.byteorder
+
+    def __missing__(self, key: bytes) -> tuple[int, str]:
+        number = int.from_bytes(key, self.byteorder)
+        self[key] = found = (number, family_name(number))
+        return found
+
+
+def _flat(values: list[object]) -> bool:
+    """No dict in ``values`` (str, bytes, tuples of scalars): there ``_JSON_VALUE``
+    is ``_JSON(jsonable())`` (which also turns dict keys to str, its own way)."""
+    if not set(map(type, values)) <= {str, bytes, tuple}:
+        return False
+    return set(map(type, chain.from_iterable(values))) <= _SCALARS   # type: ignore[arg-type]
+
+
+def _write(out: list[str], as_json: bool) -> None:
+    """Print the lines of ``out`` (as ``_print``/``_emit`` would one by one), then empty it."""
+    if not out:
+        return
+    out.append("")
+    text = "\n".join(out)
+    if as_json:
+        text = text.translate(_BREAKS)
+    sys.stdout.write(text.encode("utf-8", "backslashreplace").decode("utf-8"))
+    out.clear()
 
 
 def _audit(ns: argparse.Namespace) -> int:
     failed = 0
-    for name, number, line in _lines(ns.files):
-        where = f"{name}:{number}"
+    families = _Families(ns.abi)
+    for name in ns.files or ["-"]:
+        label = "<stdin>" if name == "-" else name
+        # Plain output needs line numbers for errors only: found again then
+        # (and in a file not even counted unless there is an error).
+        lines = None if ns.json else _Lines.of(name)
         try:
-            rec = parse_audit_line(line)
-        except ValueError as e:
-            _err(where, str(e))
+            for block in scan_audit(_texts(name), interpreted=ns.json, numbers=ns.json,
+                                    count=lines is None):
+                out = _audit_columns(label, block, ns, families)
+                if out is not None:
+                    _write(out, ns.json)
+                    continue
+                if lines is not None:
+                    block.first = lines.at(block.offset)
+                failed += _audit_hits(label, block, ns, families)
+        finally:
+            if lines is not None:
+                lines.close()
+    return 1 if failed else 0
+
+
+class _Lines:
+    """Line numbers in a regular file, counted on demand by reading it again.
+
+    Counting every line costs some 6% of a run; plain output needs line
+    numbers for errors only, which most logs do not have.  Asked for in
+    increasing order, so a file is read again at most once.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.handle: IO[str] | None = None
+        self.offset = 0             # characters read again
+        self.line = 1               # the line number there
+
+    @classmethod
+    def of(cls, name: str) -> _Lines | None:
+        """For a regular file (others may not be read twice); else ``None``."""
+        try:
+            regular = name != "-" and stat.S_ISREG(os.stat(name).st_mode)
+        except (OSError, ValueError):
+            return None
+        return cls(name) if regular else None
+
+    def at(self, offset: int) -> int:
+        """The number of the line holding character ``offset`` of the text."""
+        if self.handle is None:     # decoded as _texts decodes it
+            self.handle = open(self.name, encoding="utf-8", errors="surrogateescape")  # noqa: SIM115
+        while self.offset < offset:
+            text = self.handle.read(min(offset - self.offset, 1 << 20))
+            if not text:
+                break
+            self.offset += len(text)
+            self.line += text.count("\n")
+        return self.line
+
+    def close(self) -> None:
+        if self.handle is not None:
+            self.handle.close()
+
+
+def _audit_columns(label: str, block: AuditBlock, ns: argparse.Namespace,
+                   families: _Families) -> list[str] | None:
+    """The output lines of ``block``, each step a C-level pass over it; ``None`` when
+    a record is not plain (an error, no bytes): ``_audit_hits`` takes those."""
+    if block.columns is None:
+        return None
+    stamps, events, saddrs, interpreted = block.columns
+    # A partial() with keywords copies them on every call: the defaults, when
+    # they are what was asked for, save that.
+    one = (decode if ns.proto == 0 and ns.abi == ABI.get(None)
+           else functools.partial(decode, proto=ns.proto, abi=ns.abi))
+    try:
+        values = list(map(one, saddrs))
+    except DecodeError:
+        return None
+    if None in values:
+        return None
+    known = list(map(families.__getitem__, map(_SA_FAMILY, saddrs)))
+    if not ns.json:
+        return list(map(_AUDIT_TEXT, stamps, events, map(itemgetter(1), known), values))
+    sources = map(_JSON_STR, map(f"{label}:".__add__, map(str, block.numbers())))
+    addresses = _json_values(values) if _flat(values) else map(_json_jsonable, values)
+    return list(map(_AUDIT_JSON, sources, map(_JSON_STR, stamps), events,
+                    map(bytes.hex, saddrs), map(itemgetter(0), known),
+                    map(_JSON_STR, map(itemgetter(1), known)), addresses,
+                    _json_values(interpreted or repeat(None, len(saddrs)))))
+
+
+def _json_jsonable(value: object) -> str:
+    return _JSON(jsonable(value))
+
+
+def _json_values(values: Iterable[object]) -> Iterator[str]:
+    """``_JSON_VALUE`` of each value."""
+    if _JSON_PARTS is None:
+        return map(_JSON_VALUE, values)
+    return map("".join, map(_JSON_PARTS, values, repeat(0)))
+
+
+def _audit_hits(label: str, block: AuditBlock, ns: argparse.Namespace,
+                families: _Families) -> int:
+    """Print the records of ``block`` one by one, report its errors; the number of errors."""
+    failed = 0
+    out: list[str] = []
+    append = out.append
+    proto, abi, as_json = ns.proto, ns.abi, ns.json
+    for number, (stamp, event, data, interpreted, error) in zip(
+            block.numbers(), block.hits, strict=True):
+        where = f"{label}:{number}"
+        if error is not None:
+            _write(out, as_json)
+            _err(where, str(error))
             failed += 1
             continue
-        if rec is None:
-            continue
-        head = f"audit({rec.timestamp}:{rec.event})"
-        out: dict[str, object] = {"source": where, "timestamp": rec.timestamp, "event": rec.event,
-                                  "hex": rec.saddr.hex() if rec.saddr is not None else None}
-        if rec.saddr is None:
+        head = f"audit({stamp}:{event})"
+        out_obj: dict[str, object] = {"source": where, "timestamp": stamp, "event": event,
+                                      "hex": data.hex() if data is not None else None}
+        if data is None:
             # ausearch -i: only auditd's interpretation is left, no bytes.
-            text = " ".join(f"{k}={v}" for k, v in (rec.interpreted or {}).items())
-            out.update(family=None, family_name=None, address=None)
+            text = " ".join(f"{k}={v}" for k, v in (interpreted or {}).items())
+            out_obj.update(family=None, family_name=None, address=None)
             line_text = f"{head} interpreted {{ {text} }}"
         else:
             try:
-                fields, line_text = _describe(rec.saddr, ns)
+                value = decode(data, proto=proto, abi=abi)
             except DecodeError as e:
+                _write(out, as_json)
                 _err(where, f"{head}: {e}")
                 failed += 1
                 continue
-            out.update(fields)
-            line_text = f"{head} {line_text}"
-        out["interpreted"] = rec.interpreted
-        if ns.json:
-            _emit(out)
-        else:
-            _print(line_text)
-    return 1 if failed else 0
+            if value is None:
+                out_obj.update(family=None, family_name=None, address=None)
+                line_text = f"{head} (empty) None"
+            else:
+                family, name = families[data[:2]]
+                out_obj.update(family=family, family_name=name, address=jsonable(value))
+                line_text = f"{head} {name} {value!r}"
+        out_obj["interpreted"] = interpreted
+        append(_JSON(out_obj) if as_json else line_text)
+    _write(out, as_json)
+    return failed
 
 
 def _strace(ns: argparse.Namespace) -> int:

@@ -110,13 +110,21 @@ class Family:
 
         The closure checks ``sa_family`` (a :class:`DecodeError` at offset 0).
         """
-        decode, mine, struct = self.decode, family_bytes(family, abi), self.struct_for(proto)
+        decode, mine, struct = self.decode, family_bytes(family, abi), self._struct_name(proto)
 
         def reference(data: bytes, interfaces: Interfaces = None, /) -> object:
             if data[:2] != mine:
                 raise family_error(struct, data, family, abi)
             return decode(data, proto=proto, abi=abi, interfaces=interfaces)
         return reference
+
+    def _struct_name(self, proto: int) -> str:
+        # For error messages only: a protocol without a struct (Bluetooth's
+        # unknown ones) is the reference decode's to refuse, when it is called.
+        try:
+            return self.struct_for(proto)
+        except ValueError:
+            return self.struct
 
     def encoder(self, family: int, proto: int, abi: ABI) -> Encoder:
         """:meth:`encode` for one socket family, protocol and ABI.
@@ -135,7 +143,7 @@ class Family:
 
     def parser(self, family: int, proto: int, abi: ABI) -> Parser:
         """:meth:`parse` for bytes of ``sa_family == family``, one protocol and ABI."""
-        mine, struct = family_bytes(family, abi), self.struct_for(proto)
+        mine, struct = family_bytes(family, abi), self._struct_name(proto)
         if type(self).parse is Family.parse:
             return Sockaddr.reader(struct, abi, proto, layout=self.layout(proto, abi),
                                    need=self.required_length(proto, abi), family=family)
