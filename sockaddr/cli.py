@@ -405,11 +405,6 @@ _JSON = json.JSONEncoder(ensure_ascii=False).encode
 # The same for jsonable(value) when ``value`` holds no dict (see _flat).
 _JSON_VALUE = json.JSONEncoder(ensure_ascii=False, default=jsonable).encode
 _JSON_STR = json.encoder.encode_basestring         # what _JSON does with a str
-# The C encoder _JSON_VALUE builds for each call (no check for cycles: these
-# values have none), called without its Python wrappers.
-_C_ENCODER = getattr(json.encoder, "c_make_encoder", None)
-_JSON_PARTS = (_C_ENCODER(None, jsonable, _JSON_STR, None, ": ", ", ", False, False, True)
-               if _C_ENCODER is not None else None)
 _SCALARS = frozenset({str, bytes, int, float, bool, type(None)})
 
 # An audit record, as _audit prints it and as _emit would write its dict.
@@ -550,9 +545,7 @@ def _json_jsonable(value: object) -> str:
 
 def _json_values(values: Iterable[object]) -> Iterator[str]:
     """``_JSON_VALUE`` of each value."""
-    if _JSON_PARTS is None:
-        return map(_JSON_VALUE, values)
-    return map("".join, map(_JSON_PARTS, values, repeat(0)))
+    return map(_JSON_VALUE, values)
 
 
 def _audit_hits(label: str, block: AuditBlock, ns: argparse.Namespace,
