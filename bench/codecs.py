@@ -9,12 +9,14 @@ For each job the benchmark times, in paired rounds in this one process:
 
 and prints the median per call and the ratio to (1).  Run it on a quiet machine::
 
-    python bench/codecs.py            # --rounds 15 --quick
+    python bench/codecs.py            # --rounds 101; --quick: shorter rounds
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
+import random
 import socket
 import statistics
 import struct
@@ -27,7 +29,8 @@ from typing import Any
 import sockaddr
 from sockaddr import cmsg, schemas
 
-Job = Callable[[], object]
+#: ``job(n)``: seconds taken by ``n`` calls (see :func:`timer`).
+Job = Callable[[int], float]
 ABI = "linux-x86_64"
 
 # -- the hand-written reference code ---------------------------------------------------
@@ -137,33 +140,60 @@ CASES: list[Case] = [
 ]
 
 
-def per_call(job: Job, rounds: int, number: int) -> float:
-    """Median seconds per call over ``rounds`` rounds of ``number`` calls."""
-    times = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        for _ in range(number):
-            job()
-        times.append((time.perf_counter() - start) / number)
-    return statistics.median(times)
+def timer(fn: Callable[..., object], *args: object, **kwargs: object) -> Job:
+    """``job(n)``: seconds for ``n`` calls of ``fn(*args, **kwargs)`` in a bare loop, the
+    call spelled out as a user would write it (function and arguments are locals)."""
+    names = {f"a{i}": a for i, a in enumerate(args)} | {f"k_{k}": v for k, v in kwargs.items()}
+    call = [f"a{i}" for i in range(len(args))] + [f"{k}=k_{k}" for k in kwargs]
+    env: dict[str, Any] = {"perf_counter": time.perf_counter, "repeat": itertools.repeat,
+                           "fn": fn, **names}
+    exec("def job(n, fn=fn, " + "".join(f"{a}={a}, " for a in names) + "):\n"
+         "    start = perf_counter()\n"
+         "    for _ in repeat(None, n):\n"
+         f"        fn({', '.join(call)})\n"
+         "    return perf_counter() - start\n", env)
+    job: Job = env["job"]
+    return job
 
 
-def compare(title: str, jobs: dict[str, Job | None], rounds: int, number: int) -> None:
-    """Time the jobs interleaved (one round of each in turn) and print ratios to "struct"."""
+def compare(title: str, jobs: dict[str, Job | None], rounds: int, budget: float
+            ) -> dict[str, float]:
+    """Time the jobs in paired rounds and print, for each, the median per call and the
+    median over rounds of its ratio to "struct" in the same round.
+
+    Each round runs every job once, in a shuffled order, for about ``budget``
+    seconds; a job\'s ratio is taken against the "struct" time of its own round,
+    so load that comes and goes (a shared machine) touches both sides alike.
+    Returns the median seconds per call of each job.
+    """
     timed = {k: v for k, v in jobs.items() if v is not None}
+    counts = {k: _calls(job, budget) for k, job in timed.items()}
     samples: dict[str, list[float]] = {k: [] for k in timed}
+    order = list(timed)
+    shuffle = random.Random(title).shuffle
     for _ in range(rounds):
-        for name, job in timed.items():
-            samples[name].append(per_call(job, 1, number))
-    base = statistics.median(samples["struct"])
+        shuffle(order)
+        for name in order:
+            samples[name].append(timed[name](counts[name]) / counts[name])
+    medians = {k: statistics.median(v) for k, v in samples.items()}
     cells = []
-    for name, job in jobs.items():
-        if job is None:
+    for name in jobs:
+        if name not in timed:
             cells.append(f"{name} -")
             continue
-        t = statistics.median(samples[name])
-        cells.append(f"{name} {t * 1e6:.2f} µs ({t / base:.2f}x)")
-    print(f"{title:34} " + " | ".join(cells))
+        paired = zip(samples[name], samples["struct"], strict=True)
+        ratio = statistics.median(a / b for a, b in paired)
+        cells.append(f"{name} {medians[name] * 1e6:.2f} µs ({ratio:.2f}x)")
+    print(f"{title:34} " + " | ".join(cells), flush=True)
+    return medians
+
+
+def _calls(job: Job, budget: float) -> int:
+    """How many calls of ``job`` take about ``budget`` seconds (at least one)."""
+    n = 1
+    while (took := job(n)) < budget / 10:
+        n *= 10
+    return max(1, round(n * budget / took))
 
 
 def _construct_jobs(struct_name: str, data: bytes) -> tuple[Job, Job | None]:
@@ -173,11 +203,11 @@ def _construct_jobs(struct_name: str, data: bytes) -> tuple[Job, Job | None]:
         compiled = con.compile()
         compiled.parse(data)
     except Exception:
-        return (lambda: con.parse(data)), None
-    return (lambda: con.parse(data)), (lambda: compiled.parse(data))
+        return timer(con.parse, data), None
+    return timer(con.parse, data), timer(compiled.parse, data)
 
 
-def bench_addresses(rounds: int, number: int) -> None:
+def bench_addresses(rounds: int, budget: float) -> None:
     """Each job three ways: ``sockaddr.decode()`` (finds the family in the bytes each call),
     a :class:`sockaddr.Codec` bound to the family (as the hand-written code is), and
     construct.  Interface indexes are named from one table for all of them."""
@@ -188,23 +218,22 @@ def bench_addresses(rounds: int, number: int) -> None:
         assert hand_encode(address) == data, title
         interpreted, compiled = _construct_jobs(struct_name, data)
         compare(f"decode {title}", {
-            "struct": lambda h=hand, d=data: h(d),
-            "decode()": lambda d=data, p=proto: sockaddr.decode(d, proto=p, abi=ABI,
-                                                                interfaces=_IFNAMES),
-            "Codec": lambda c=codec.decode, d=data: c(d, _IFNAMES),
-            "construct": interpreted, "compiled": compiled}, rounds, number)
+            "struct": timer(hand, data),
+            "decode()": timer(sockaddr.decode, data, proto=proto, abi=ABI,
+                                interfaces=_IFNAMES),
+            "Codec": timer(codec.decode, data, _IFNAMES),
+            "construct": interpreted, "compiled": compiled}, rounds, budget)
         compare(f"encode {title}", {
-            "struct": lambda h=hand_encode, a=address: h(a),
-            "encode()": lambda f=family, a=address, p=proto: sockaddr.encode(f, a, proto=p,
-                                                                            abi=ABI),
-            "Codec": lambda c=codec.encode, a=address: c(a)}, rounds, number)
+            "struct": timer(hand_encode, address),
+            "encode()": timer(sockaddr.encode, family, address, proto=proto, abi=ABI),
+            "Codec": timer(codec.encode, address)}, rounds, budget)
         compare(f"parse {title}", {
-            "struct": lambda h=hand, d=data: h(d),
-            "parse()": lambda d=data, p=proto: sockaddr.parse(d, proto=p, abi=ABI),
-            "Codec": lambda c=codec.parse, d=data: c(d)}, rounds, number)
+            "struct": timer(hand, data),
+            "parse()": timer(sockaddr.parse, data, proto=proto, abi=ABI),
+            "Codec": timer(codec.parse, data)}, rounds, budget)
 
 
-def bench_cmsg(rounds: int, number: int) -> None:
+def bench_cmsg(rounds: int, budget: float) -> None:
     real = cmsg.build([cmsg.IpPktinfo(1, "127.0.0.1", "127.0.0.1"), cmsg.IpTtl(64),
                        cmsg.SoTimestampNsOld(1_700_000_000, 123)], abi=ABI)
     many = cmsg.build([cmsg.IpTtl(i % 256) for i in range(1000)], abi=ABI)
@@ -227,27 +256,33 @@ def bench_cmsg(rounds: int, number: int) -> None:
     def typed(buffer: bytes) -> list[cmsg.ControlMessage]:
         return [makers[level, type_](data) for level, type_, data in hand_cmsg(buffer)]
 
-    for title, buffer, count, calls in (("PKTINFO+TTL+TIMESTAMPNS", real, 3, number),
-                                        ("1,000 IP_TTL", many, 1000, max(number // 100, 5))):
+    # The floor for typed results: hand_cmsg's loop, but each item the frozen IpTtl
+    # made the cheapest way Python has (object.__new__, the field put in its
+    # __dict__, as a dataclass's __init__ would): what is left once nothing is
+    # looked up, checked or dispatched.
+    ttl_item, new = struct.Struct("<QIIi4x").unpack_from, object.__new__
+
+    def ttl_floor(buffer: bytes) -> list[cmsg.ControlMessage]:
+        out: list[cmsg.ControlMessage] = []
+        offset, size = 0, len(buffer)
+        while offset + 24 <= size:
+            length, _, _, ttl = ttl_item(buffer, offset)
+            message = new(cmsg.IpTtl)
+            message.__dict__["ttl"] = ttl
+            out.append(message)
+            offset += (length + 7) & ~7
+        return out
+
+    for title, buffer, count, floor in (("PKTINFO+TTL+TIMESTAMPNS", real, 3, None),
+                                        ("1,000 IP_TTL", many, 1000, ttl_floor)):
         assert typed(buffer) == cmsg.parse(buffer, abi=ABI)
-
-        def raw_items(b: bytes = buffer) -> object:
-            return hand_cmsg(b)
-
-        def by_hand(b: bytes = buffer) -> object:
-            return typed(b)
-
-        def ours(b: bytes = buffer) -> object:
-            return cmsg.parse(b, abi=ABI)
-
-        compare(f"cmsg.parse {title}", {"struct": raw_items, "typed by hand": by_hand,
-                                        "sockaddr": ours}, rounds, calls)
-        times: dict[str, list[float]] = {"struct": [], "sockaddr": []}
-        for _ in range(rounds):     # interleaved, as compare() does: same load for both
-            times["struct"].append(per_call(raw_items, 1, calls))
-            times["sockaddr"].append(per_call(ours, 1, calls))
+        assert floor is None or floor(buffer) == cmsg.parse(buffer, abi=ABI)
+        medians = compare(f"cmsg.parse {title}", {
+            "struct": timer(hand_cmsg, buffer), "typed by hand": timer(typed, buffer),
+            "typed floor": floor and timer(floor, buffer),
+            "sockaddr": timer(cmsg.parse, buffer, abi=ABI)}, rounds, budget)
         print(f"{'':34} messages/s: " + " | ".join(
-            f"{k} {count / statistics.median(v):,.0f}" for k, v in times.items()))
+            f"{k} {count / medians[k]:,.0f}" for k in ("struct", "sockaddr")))
 
 
 def bench_import() -> None:
@@ -263,12 +298,12 @@ def bench_import() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=15)
-    parser.add_argument("--quick", action="store_true", help="fewer calls per round")
+    parser.add_argument("--rounds", type=int, default=101, help="paired rounds per job")
+    parser.add_argument("--quick", action="store_true", help="shorter rounds (0.2 ms, not 2 ms)")
     ns = parser.parse_args()
-    number = 2000 if ns.quick else 20000
-    bench_addresses(ns.rounds, number)
-    bench_cmsg(ns.rounds, number)
+    budget = 0.0002 if ns.quick else 0.002
+    bench_addresses(ns.rounds, budget)
+    bench_cmsg(ns.rounds, budget)
     bench_import()
 
 

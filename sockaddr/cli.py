@@ -32,9 +32,9 @@ from itertools import chain, repeat
 from operator import itemgetter
 from typing import IO, Any, ClassVar
 
-from sockaddr import cmsg, schemas
+from sockaddr import schemas
 from sockaddr.abi import ABI, KNOWN
-from sockaddr.captures import parse_strace_cmsgs, parse_strace_line
+from sockaddr.captures import parse_strace_line
 from sockaddr.captures.audit import AuditBlock, scan_audit
 from sockaddr.codec import decode, encode, parse
 from sockaddr.errors import DecodeError
@@ -227,6 +227,8 @@ def _encode(ns: argparse.Namespace) -> int:
 
 
 def _cmsg(ns: argparse.Namespace) -> int:
+    from sockaddr import cmsg  # noqa: PLC0415 - ~0.1 s, only the commands that read messages
+
     family = None if ns.family is None else _family_number(ns.family)
     try:
         data = _hex(" ".join(ns.hex))
@@ -624,6 +626,8 @@ def _strace_cmsgs(line: str, where: str, ns: argparse.Namespace) -> int:
     """Print the control messages of one strace line; 1 if they could not be read."""
     if "msg_control=[" not in line:
         return 0
+    from sockaddr.captures.strace_cmsg import parse_strace_cmsgs  # noqa: PLC0415 - as _cmsg's
+
     try:
         controls = parse_strace_cmsgs(line, abi=ns.abi)
     except ValueError as e:

@@ -32,6 +32,10 @@ class Sockaddr:
 
     # A parsed record keeps its bytes and reads the fields on first use: parse()
     # is on hot paths (audit logs, captures) where most fields are never looked at.
+    # Read-only without a __setattr__ of our own: fields are not attributes and
+    # the public names are setter-less properties, so setting either raises
+    # AttributeError; an override would make every slot store (two per parse)
+    # a generic call, ~40% of parsing a sockaddr_vm.
     __slots__ = ("_data", "_fields", "_kind", "_length", "_tail")
 
     _kind: tuple[str, ABI, Struct, int]      # struct, abi, layout, proto
@@ -45,11 +49,11 @@ class Sockaddr:
                  tail: bytes = b"", proto: int = 0, layout: Struct | None = None) -> None:
         abi = ABI.get(abi)
         layout = layout or schemas.layout(struct, abi)
-        _set_kind(self, (struct, abi, layout, proto))
-        _set_data(self, None)
-        _set_fields(self, dict(fields))
-        _set_length(self, layout.size if length is None else length)
-        _set_tail(self, bytes(tail))
+        self._kind = (struct, abi, layout, proto)
+        self._data = None
+        self._fields = dict(fields)
+        self._length = layout.size if length is None else length
+        self._tail = bytes(tail)
 
     @classmethod
     def from_bytes(cls, struct: str, data: bytes, *, abi: ABI | str | None = None,
@@ -69,19 +73,38 @@ class Sockaddr:
         from sockaddr.families import family_bytes, family_error  # noqa: PLC0415 - cycle
 
         kind = (struct, abi, layout or schemas.layout(struct, abi), proto)
-        new, set_kind, set_data = object.__new__, _set_kind, _set_data
-        mine = None if family is None else family_bytes(family, abi)
+        new = object.__new__
 
         def from_bytes(data: bytes) -> Sockaddr:
             if len(data) < need:
                 raise DecodeError.short(struct, data, need)
-            if mine is not None and data[:2] != mine:
-                raise family_error(struct, data, family, abi)  # type: ignore[arg-type]
             rec = new(cls)
-            set_kind(rec, kind)
-            set_data(rec, data)       # _fields stays unset until read
+            rec._kind = kind
+            rec._data = data          # _fields stays unset until read
             return rec
-        return from_bytes
+        if family is None:
+            return from_bytes
+        mine = family_bytes(family, abi)
+        if need < len(mine):
+            def checked(data: bytes) -> Sockaddr:
+                rec = from_bytes(data)          # the length first
+                if data[:2] != mine:
+                    raise family_error(struct, data, family, abi)
+                return rec
+            return checked
+        low, high = mine
+
+        def of_family(data: bytes) -> Sockaddr:
+            if len(data) < need:
+                raise DecodeError.short(struct, data, need)
+            # Two byte compares: a two-byte slice would cost a third of the parse.
+            if data[0] != low or data[1] != high:
+                raise family_error(struct, data, family, abi)
+            rec = new(cls)
+            rec._kind = kind
+            rec._data = data
+            return rec
+        return of_family
 
     @property
     def struct(self) -> str:
@@ -112,7 +135,7 @@ class Sockaddr:
             size = self._kind[2].size
             body = self._data[:size]
             fields: dict[str, Value] = read(self._kind[2], body + bytes(size - len(body)))
-            _set_fields(self, fields)
+            self._fields = fields
             return fields
 
     @property
@@ -205,9 +228,6 @@ class Sockaddr:
     def __getitem__(self, name: str) -> Value:
         return self.fields[name]
 
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError("Sockaddr is immutable; use replace()")
-
     def __reduce__(self) -> tuple[Any, ...]:
         if self._data is not None:
             return _restore, (self._kind, self._data)
@@ -235,12 +255,6 @@ class Sockaddr:
         return f"Sockaddr({self.struct}, {shown}{extra}, abi={self.abi.name!r})"
 
 
-# The slots' own setters: Sockaddr is immutable, and these are cheaper than
-# object.__setattr__ on the parse path.
-_set_kind, _set_data, _set_fields, _set_length, _set_tail = (
-    Sockaddr.__dict__[name].__set__ for name in ("_kind", "_data", "_fields", "_length", "_tail"))
-
-
 _OWN = frozenset({*Sockaddr.__slots__, "fields", "length", "tail", "struct", "abi", "proto",
                   "_layout"})
 
@@ -250,12 +264,13 @@ def _restore(kind: tuple[str, ABI, Struct, int], data: bytes | None,
              ) -> Sockaddr:
     """Unpickle a record (``__reduce__``)."""
     rec: Sockaddr = object.__new__(Sockaddr)
-    _set_kind(rec, kind)
-    _set_data(rec, data)
+    rec._kind = kind
+    rec._data = data
     if data is None:
-        _set_fields(rec, fields)
-        _set_length(rec, length)
-        _set_tail(rec, tail)
+        assert fields is not None
+        rec._fields = fields
+        rec._length = length
+        rec._tail = tail
     return rec
 
 

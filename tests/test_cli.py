@@ -227,3 +227,29 @@ def test_no_progress_when_stderr_is_piped(tmp_path: object) -> None:
     assert result.returncode == 1
     assert "\r" not in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+def test_address_commands_do_not_load_control_messages(tmp_path: object) -> None:
+    """``decode``/``encode``/``audit`` never touch control messages, so they start
+    without importing ``sockaddr.cmsg`` (~0.1 s: every message class); ``cmsg`` and
+    ``strace`` load it when they need it."""
+    hexed = sockaddr.encode(socket.AF_INET, ("127.0.0.1", 80)).hex().upper()
+    line = f"type=SOCKADDR msg=audit(1700000000.000:1): saddr={hexed}\n"
+    probe = ("import runpy, sys\n"
+             "sys.argv = ['sockaddr', *sys.argv[1:]]\n"
+             "try:\n"
+             "    runpy.run_module('sockaddr', run_name='__main__')\n"
+             "except SystemExit:\n"
+             "    pass\n"
+             "print('cmsg loaded' if 'sockaddr.cmsg' in sys.modules else 'cmsg not loaded',"
+             " file=sys.stderr)\n")
+    cases = [(["decode", hexed], "cmsg not loaded"),
+             (["encode", "AF_INET", "('127.0.0.1', 80)"], "cmsg not loaded"),
+             (["audit", "-"], "cmsg not loaded"),
+             (["cmsg", "1400000000000000000000000200000040000000"], "cmsg loaded")]
+    for args, want in cases:
+        out = subprocess.run([sys.executable, "-c", probe, *args], input=line,
+                             capture_output=True, text=True, check=False, timeout=60)
+        assert out.returncode == 0, out.stderr
+        assert out.stderr.strip().splitlines()[-1] == want, (args, out.stdout, out.stderr)
+        assert out.stdout.strip(), args

@@ -92,7 +92,31 @@ def _bytes(family: int, proto: int, abi: str) -> st.SearchStrategy[bytes]:
                      st.binary(max_size=4))
 
 
+class _Index:
+    """Not an int, but CPython's PyArg_ParseTuple number formats (and struct) take it."""
+
+    def __init__(self, value: int) -> None:
+        self.value = value
+
+    def __index__(self) -> int:
+        return self.value
+
+    def __repr__(self) -> str:
+        return f"_Index({self.value})"
+
+
+class _Int(int):
+    """An int subclass: taken where an int is."""
+
+
+class _Tuple(tuple):  # type: ignore[type-arg]
+    """A tuple subclass (a namedtuple's kind): CPython takes it where a tuple is."""
+
+
+_NUMBERS = st.sampled_from([0, 1, 0xFF, 0xFFFF, 0x10000, 0xFFFFF, 0x100000, 0xFFFFFFFF,
+                            1 << 32, (1 << 64) - 1, 1 << 64, -1])
 _JUNK = st.one_of(st.none(), st.booleans(), st.integers(-(1 << 70), 1 << 70),
+                  st.builds(_Index, _NUMBERS), st.builds(_Int, _NUMBERS),
                   st.sampled_from([0, 1, 0xFF, 0xFFFF, 0x10000, 0xFFFFF, 0x100000,
                                    0xFFFFFFFF, 1 << 32, (1 << 64) - 1, 1 << 64, -1]),
                   st.text(max_size=12), st.binary(max_size=12), st.floats(),
@@ -107,7 +131,23 @@ def _addresses(family: int, proto: int, abi: str) -> st.SearchStrategy[object]:
         _JUNK,
         sst.addresses(family, proto=proto, abi=abi).map(
             lambda a: list(a) if isinstance(a, tuple) else a),
+        sst.addresses(family, proto=proto, abi=abi).map(
+            lambda a: _Tuple(a) if isinstance(a, tuple) else a),
     )
+
+
+def _int_likes(address: object) -> list[object]:
+    """``address`` with each int item in turn made an int-like object of the same
+    value: an ``__index__`` object (CPython's "i"/"I"/"B" take it, "k"/"K" do not),
+    an int subclass, a bool."""
+    if not isinstance(address, tuple):
+        return []
+    out: list[object] = []
+    for at, item in enumerate(address):
+        if item.__class__ is int:
+            kinds: list[type] = [_Index, _Int, *([bool] if item in (0, 1) else [])]
+            out += [(*address[:at], kind(item), *address[at + 1:]) for kind in kinds]
+    return out
 
 
 # -- decode, parse, encode ----------------------------------------------------------------
@@ -152,6 +192,22 @@ def test_encode_equals_the_reference(case: tuple[int, int], abi: str,
                                             caller="bind")) == want
     codec = sockaddr.Codec(family, proto=proto, abi=abi)
     assert _outcome(lambda: codec.encode(address, "bind")) == want
+
+
+@pytest.mark.parametrize("case", FAMILIES, ids=_id)
+@slow
+@given(data=st.data(), abi=st.sampled_from(ABIS))
+def test_encode_takes_int_likes_as_the_reference(case: tuple[int, int], abi: str,
+                                                 data: st.DataObject) -> None:
+    """Fast encoders hand numbers to struct, which takes what "I" takes: every int
+    item of a valid address swapped for an int-like object, each in turn."""
+    family, proto = case
+    own = ABI.get(abi)
+    address = data.draw(sst.addresses(family, proto=proto, abi=abi))
+    for changed in _int_likes(address):
+        want = _outcome(lambda c=changed: reference_encode(family, c, proto, own))
+        assert _outcome(lambda c=changed: sockaddr.encode(family, c, proto=proto,
+                                                          abi=abi)) == want, changed
 
 
 def test_codec_checks_the_family() -> None:
@@ -211,3 +267,22 @@ def test_records_pickle_and_copy(case: tuple[int, int], abi: str, data: st.DataO
     assert copy.deepcopy(rec) is rec
     built = rec.replace()               # a record from fields, not bytes
     assert pickle.loads(pickle.dumps(built)) == built == rec
+
+
+@pytest.mark.parametrize("case", FAMILIES, ids=_id)
+@slow
+@given(data=st.data(), abi=st.sampled_from(ABIS))
+def test_records_refuse_assignment(case: tuple[int, int], abi: str, data: st.DataObject) -> None:
+    """Records keep no ``__setattr__`` of their own (parse stores its slots directly):
+    fields and the public properties still refuse assignment, and nothing sticks."""
+    family, proto = case
+    raw = data.draw(sst.sockaddrs(family, proto=proto, abi=abi))
+    for rec in (sockaddr.parse(raw, proto=proto, abi=abi),
+                sockaddr.parse(raw, proto=proto, abi=abi).replace()):
+        before = dict(rec.fields)
+        for name in [*rec.fields, "fields", "length", "tail", "struct", "abi", "proto",
+                     "not_a_field"]:
+            with pytest.raises(AttributeError):
+                setattr(rec, name, 0)
+        assert rec.fields == before
+        assert bytes(rec) == raw

@@ -3,8 +3,8 @@
 AF_VSOCK ``(cid, port)``, AF_NETLINK ``(pid, groups)`` and AF_QIPCRTR
 ``(node, port)`` decode and encode the same way: one precompiled view of the
 two fields (:meth:`sockaddr.layout.FastCodec.view`), and for encoding a check
-that lets only the plain case through — an exact ``tuple`` of two exact
-``int`` in range — so that anything else takes the family's reference
+that lets only the plain case through — an exact ``tuple`` of two values
+``struct`` packs — so that anything else takes the family's reference
 :meth:`~sockaddr.families.Family.encode`, with CPython's conversions and errors.
 """
 
@@ -68,26 +68,27 @@ def pair_encoder(family: Family, number: int, abi: ABI, fields: tuple[str, str, 
     pack, value = view.pack, fast.recode(family_field, number, view)
     slow = Family.encoder(family, number, 0, abi)
 
-    # struct's own range check is the schema's (unsigned fields of their C width):
-    # struct.error sends the value to the reference, for CPython's error.
+    # CPython reads both items with PyArg_ParseTuple's "I" (any int or __index__,
+    # masked to 32 bits); struct takes the same objects and refuses what is out
+    # of the field's range, so whatever struct packs is CPython's value, and
+    # anything else (another length, a float, -1: CPython masks it) goes to the
+    # reference.
     if swapped:
         def encode(address: object, caller: str = "encode", resolve: bool = False, /) -> bytes:
-            if address.__class__ is tuple and len(address) == 2:
-                a, b = address
-                if a.__class__ is int and b.__class__ is int:
-                    try:
-                        return pack(value, b, a)
-                    except struct.error:
-                        pass
+            if address.__class__ is tuple:
+                try:
+                    a, b = address
+                    return pack(value, b, a)
+                except (ValueError, struct.error):
+                    pass
             return slow(address, caller, resolve)
     else:
         def encode(address: object, caller: str = "encode", resolve: bool = False, /) -> bytes:
-            if address.__class__ is tuple and len(address) == 2:
-                a, b = address
-                if a.__class__ is int and b.__class__ is int:
-                    try:
-                        return pack(value, a, b)
-                    except struct.error:
-                        pass
+            if address.__class__ is tuple:
+                try:
+                    a, b = address
+                    return pack(value, a, b)
+                except (ValueError, struct.error):
+                    pass
             return slow(address, caller, resolve)
     return encode

@@ -232,31 +232,34 @@ class Can(Family):
         fast = self.fast(abi, proto)
         view = fast.view("can_family", *names, end=fast.size)
         pack, mine = view.pack, fast.recode("can_family", self.number, view)
-        # struct's own range check is the schema's (unsigned fields of their C
-        # width): struct.error sends the value to the reference, for CPython's error.
+        # CPython reads the numbers with PyArg_ParseTuple's "I"/"B" (an int or
+        # __index__, masked: struct takes the same objects and refuses what is
+        # out of range) and "k"/"K" (an int only: ISOTP's ids, J1939's name, hence
+        # the exact-int checks); whatever passes packs to CPython's value and the
+        # rest goes to the reference.  '' is the one str of length zero (CPython
+        # keeps a single empty str): a subclass takes the long way.
+        any_interface = ""
         if len(names) == 3:
             def encode(address: object, caller: str = "encode", resolve: bool = False, /
                        ) -> bytes:
-                if address.__class__ is tuple and len(address) == 4:
-                    name, a, b, c = address
-                    if (name.__class__ is str and not name and a.__class__ is int
-                            and b.__class__ is int and c.__class__ is int):
-                        try:
+                if address.__class__ is tuple:
+                    try:
+                        name, a, b, c = address
+                        if name is any_interface and a.__class__ is int:
                             return pack(mine, a, b, c)
-                        except struct.error:
-                            pass
+                    except (ValueError, struct.error):
+                        pass
                 return slow(address, caller, resolve)
         else:
             def encode(address: object, caller: str = "encode", resolve: bool = False, /
                        ) -> bytes:
-                if address.__class__ is tuple and len(address) == 3:
-                    name, a, b = address
-                    if (name.__class__ is str and not name and a.__class__ is int
-                            and b.__class__ is int):
-                        try:
+                if address.__class__ is tuple:
+                    try:
+                        name, a, b = address
+                        if name is any_interface and a.__class__ is int and b.__class__ is int:
                             return pack(mine, a, b)
-                        except struct.error:
-                            pass
+                    except (ValueError, struct.error):
+                        pass
                 return slow(address, caller, resolve)
         return encode
 

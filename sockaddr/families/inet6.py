@@ -24,6 +24,8 @@ __all__ = ["Inet6"]
 
 #: What a short tuple lacks: ``flowinfo`` and ``scope_id`` default to zero.
 _ZEROS = {2: (0, 0), 3: (0,), 4: ()}
+#: The fields of sockaddr_in6 before sin6_scope_id, all in network order.
+_HEAD = ("sin6_family", "sin6_port", "sin6_flowinfo", "sin6_addr")
 
 
 class Inet6(Family):
@@ -61,7 +63,7 @@ class Inet6(Family):
 
     def decoder(self, family: int, proto: int, abi: ABI) -> Decoder:
         fast = self.fast(abi)
-        head = fast.view("sin6_family", "sin6_port", "sin6_flowinfo", "sin6_addr", order=">")
+        head = fast.view(*_HEAD, order=">")
         read, scope, mine = head.unpack_from, fast.view("sin6_scope_id"), \
             fast.recode("sin6_family", family, head)
         read_scope, size = scope.unpack_from, fast.size
@@ -82,26 +84,32 @@ class Inet6(Family):
         # As AF_INET's: the plain tuple of strict inet_pton() text and ints in
         # range skips CPython's conversions; anything else takes them.
         fast = self.fast(abi)
-        head = fast.view("sin6_family", "sin6_port", "sin6_flowinfo", "sin6_addr", order=">")
+        head = fast.view(*_HEAD, order=">")
         scope = fast.view("sin6_scope_id")
         scope_order: Literal["little", "big"] = "little" if scope.format[0] == "<" else "big"
         pack_head = head.pack
+        # The usual scope, 0, packs with the rest in one call (the view's zero fill).
+        pack_unscoped = fast.view(*_HEAD, order=">", end=fast.size).pack
         mine = fast.recode("sin6_family", family, head)
         pton, af, slow = socket.inet_pton, socket.AF_INET6, super().encoder(family, proto, abi)
 
         def encode(address: object, caller: str = "encode", resolve: bool = False, /
                    ) -> bytes:
-            if address.__class__ is tuple and 2 <= len(address) <= 4:
-                host, port, flowinfo, scope_id = address + _ZEROS[len(address)]
-                if (host.__class__ is str and port.__class__ is int
-                        and flowinfo.__class__ is int and scope_id.__class__ is int
-                        and flowinfo <= 0xFFFFF):
-                    # struct and int.to_bytes refuse the other out-of-range values.
-                    try:
+            if address.__class__ is tuple:
+                # CPython's "O&i|II": struct takes the objects "i" and "I" take (ints,
+                # __index__), refuses what is out of range, and inet_pton() anything
+                # but strict text (TypeError for bytes); the flow label's own limit
+                # needs an int to compare.  Every refusal takes the long way.
+                try:
+                    host, port, flowinfo, scope_id = address + _ZEROS[len(address)]
+                    if (flowinfo.__class__ is int and flowinfo <= 0xFFFFF
+                            and scope_id.__class__ is int):
+                        if not scope_id:
+                            return pack_unscoped(mine, port, flowinfo, pton(af, host))
                         return (pack_head(mine, port, flowinfo, pton(af, host))
                                 + scope_id.to_bytes(4, scope_order))
-                    except (OSError, ValueError, OverflowError, struct_error):
-                        pass
+                except (KeyError, OSError, ValueError, TypeError, OverflowError, struct_error):
+                    pass
             return slow(address, caller, resolve)
         return encode
 

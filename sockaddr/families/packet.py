@@ -96,8 +96,11 @@ class Packet(Family):
                 raise DecodeError(f"sll_halen {halen} needs {end} bytes, got {len(data)} "
                                   f"(truncated at offset {len(data)})", offset=len(data),
                                   struct=struct, data=data)
-            return (ifname(index, interfaces), read_number(data)[0], pkttype, hatype,
-                    data[start:end])
+            # A dict of names (captures from elsewhere, a table built once) is
+            # ifname()'s common case, inlined.
+            name = (("" if not index else interfaces.get(index, ""))
+                    if interfaces.__class__ is dict else ifname(index, interfaces))
+            return name, read_number(data)[0], pkttype, hatype, data[start:end]
         return decode
 
     def encoder(self, family: int, proto: int, abi: ABI) -> Encoder:
@@ -107,7 +110,7 @@ class Packet(Family):
         rest = fast.view("sll_ifindex", "sll_hatype", "sll_pkttype", "sll_halen", "sll_addr",
                          start=fast.layout.offsetof("sll_ifindex"), end=fast.size)
         pack, slow = rest.pack, super().encoder(family, proto, abi)
-        mine = family_bytes(socket.AF_PACKET, abi)
+        mine, nametoindex = family_bytes(socket.AF_PACKET, abi), socket.if_nametoindex
         order: Literal["little", "big"] = ("big" if fast.view("sll_protocol").format[0] == ">"
                                            else "little")
 
@@ -121,8 +124,12 @@ class Packet(Family):
                         and hwaddr.__class__ is bytes and len(hwaddr) <= 8
                         and 0 <= protocol <= 0xFFFF and 0 <= pkttype <= 0xFF
                         and 0 <= hatype <= 0xFFFF):
+                    try:    # the name is plain ASCII text: no fsdecode() on the way
+                        index = nametoindex(name)
+                    except OSError:
+                        return slow(address, caller, resolve)   # for the reference's error
                     return (mine + protocol.to_bytes(2, order)
-                            + pack(ifindex(name), hatype, pkttype, len(hwaddr), hwaddr))
+                            + pack(index, hatype, pkttype, len(hwaddr), hwaddr))
             return slow(address, caller, resolve)
         return encode
 

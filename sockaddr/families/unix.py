@@ -10,6 +10,7 @@ for a path (up to the first NUL) and ``''`` for an unnamed socket.
 
 from __future__ import annotations
 
+import codecs
 import os
 import sys
 from typing import Any
@@ -67,18 +68,26 @@ class Unix(Family):
         return os.fsdecode(name)
 
     def decoder(self, family: int, proto: int, abi: ABI) -> Decoder:
-        mine, room = family_bytes(family, abi), self.fast(abi).size - 2
+        (low, high), size = family_bytes(family, abi), self.fast(abi).size
         slow = super().decoder(family, proto, abi)
-        # What os.fsdecode() uses, bound once.
+        # What os.fsdecode() uses, bound once.  With UTF-8 (and any error
+        # handler) text that decodes strictly decodes the same: the strict
+        # call, without arguments, is the cheaper one.
         encoding, errors = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()
+        utf8 = codecs.lookup(encoding).name == "utf-8"
 
         def decode(data: bytes, interfaces: Interfaces = None, /) -> object:
             # The plain cases: an abstract name or a path with its NUL, in the struct.
-            if data[:2] == mine and 2 < len(data) <= 2 + room:
+            if 2 < len(data) <= size and data[0] == low and data[1] == high:
                 if data[2] == 0:
                     return data[2:]
                 end = data.find(0, 2)
                 if end > 0:
+                    if utf8:
+                        try:
+                            return data[2:end].decode()
+                        except UnicodeDecodeError:
+                            pass
                     return data[2:end].decode(encoding, errors)
             return slow(data, interfaces)
         return decode
@@ -102,13 +111,14 @@ class Unix(Family):
 
     def parser(self, family: int, proto: int, abi: ABI) -> Parser:
         check = self.decoder(family, proto, abi)        # the same length rules
-        read = Sockaddr.reader(self.struct, abi, proto, layout=self.layout(proto, abi))
-        mine, room = family_bytes(family, abi), self.fast(abi).size - 2
+        read = Sockaddr.reader(self.struct, abi, proto, layout=self.layout(proto, abi),
+                               need=self.min_length, family=family)
+        size = self.fast(abi).size
 
         def parse(data: bytes) -> Sockaddr:
-            # The plain cases need no decoding: an abstract name, or a path with its NUL.
-            if not (data[:2] == mine and 2 < len(data) <= 2 + room
-                    and (data[2] == 0 or data.find(0, 2) > 0)):
+            # Within the struct every name decodes (decode() refuses only names
+            # longer than sun_path); read() checks sa_family and the minimum.
+            if len(data) > size:
                 check(data)
             return read(data)
         return parse
