@@ -189,11 +189,16 @@ def compare(title: str, jobs: dict[str, Job | None], rounds: int, budget: float
 
 
 def _calls(job: Job, budget: float) -> int:
-    """How many calls of ``job`` take about ``budget`` seconds (at least one)."""
-    n = 1
+    """How many calls of ``job`` take about ``budget`` seconds (at least ten).
+
+    The warm-up comes first: a first call may build tables or caches (milliseconds),
+    and timing it would size the rounds at one call each, all timer overhead.
+    """
+    job(10)
+    n = 10
     while (took := job(n)) < budget / 10:
         n *= 10
-    return max(1, round(n * budget / took))
+    return max(10, round(n * budget / took))
 
 
 def _construct_jobs(struct_name: str, data: bytes) -> tuple[Job, Job | None]:
