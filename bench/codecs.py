@@ -7,7 +7,9 @@ For each job the benchmark times, in paired rounds in this one process:
 3. construct interpreted on the same schema (``sockaddr.schemas.get``);
 4. construct's ``.compile()`` of it, where it compiles;
 
-and prints the median per call and the ratio to (1).  Run it on a quiet machine::
+and prints the median per call and the median over paired rounds of the ratio to (1);
+then ``import sockaddr``'s time (``python -X importtime``) and ``sockaddr audit``'s records
+per second on a generated log (see bench/audit_stream.py for larger logs and ``--json``)::
 
     python bench/codecs.py            # --rounds 101; --quick: shorter rounds
 """
@@ -22,8 +24,10 @@ import statistics
 import struct
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import sockaddr
@@ -301,6 +305,20 @@ def bench_import() -> None:
           "python -X importtime, cumulative)")
 
 
+def bench_audit(records: int = 300_000, runs: int = 3) -> None:
+    """``sockaddr audit`` on a generated log (bench/audit_stream.py's, which also times
+    1M records and ``--json``): the median of ``runs`` runs of the installed script."""
+    import audit_stream  # noqa: PLC0415 - beside this file (sys.path[0] when run as a script)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "audit.log"
+        audit_stream.write_log(path, records)
+        walls, cpus = zip(*(audit_stream.run(path, False)[:2] for _ in range(runs)), strict=True)
+    print(f"{'sockaddr audit':34} {records / statistics.median(walls):,.0f} records/s "
+          f"({records / statistics.median(cpus):,.0f} per CPU s; median of {runs} runs, "
+          f"{records:,} records)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=101, help="paired rounds per job")
@@ -310,6 +328,7 @@ def main() -> None:
     bench_addresses(ns.rounds, budget)
     bench_cmsg(ns.rounds, budget)
     bench_import()
+    bench_audit()
 
 
 if __name__ == "__main__":

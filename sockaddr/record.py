@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -64,20 +65,28 @@ class Sockaddr:
 
     @classmethod
     def reader(cls, struct: str, abi: ABI, proto: int = 0, *, layout: Struct | None = None,
-               need: int = 0, family: int | None = None) -> Callable[[bytes], Sockaddr]:
+               need: int = 0, family: int | None = None, most: int = sys.maxsize,
+               longer: Callable[[bytes], object] | None = None) -> Callable[[bytes], Sockaddr]:
         """:meth:`from_bytes` bound to one struct, ABI and protocol (the codecs' hot path).
 
         Data shorter than ``need`` bytes, or whose ``sa_family`` is not
-        ``family`` (when given), raises :class:`DecodeError`.
+        ``family`` (when given), raises :class:`DecodeError`; data longer than
+        ``most`` bytes is first handed to ``longer``, which raises if it must
+        (AF_UNIX: a name past ``sun_path``).
         """
         from sockaddr.families import family_bytes, family_error  # noqa: PLC0415 - cycle
 
         kind = (struct, abi, layout or schemas.layout(struct, abi), proto)
         new = object.__new__
+        # A flag, not a bound always compared: a chained compare on every parse
+        # costs ~10% of a small struct's.
+        bounded, check = longer is not None, longer or (lambda data: None)
 
         def from_bytes(data: bytes) -> Sockaddr:
             if len(data) < need:
                 raise DecodeError.short(struct, data, need)
+            if bounded and len(data) > most:
+                check(data)
             rec = new(cls)
             rec._kind = kind
             rec._data = data          # _fields stays unset until read
@@ -97,6 +106,8 @@ class Sockaddr:
         def of_family(data: bytes) -> Sockaddr:
             if len(data) < need:
                 raise DecodeError.short(struct, data, need)
+            if bounded and len(data) > most:
+                check(data)
             # Two byte compares: a two-byte slice would cost a third of the parse.
             if data[0] != low or data[1] != high:
                 raise family_error(struct, data, family, abi)

@@ -110,18 +110,11 @@ class Unix(Family):
         return encode
 
     def parser(self, family: int, proto: int, abi: ABI) -> Parser:
-        check = self.decoder(family, proto, abi)        # the same length rules
-        read = Sockaddr.reader(self.struct, abi, proto, layout=self.layout(proto, abi),
-                               need=self.min_length, family=family)
-        size = self.fast(abi).size
-
-        def parse(data: bytes) -> Sockaddr:
-            # Within the struct every name decodes (decode() refuses only names
-            # longer than sun_path); read() checks sa_family and the minimum.
-            if len(data) > size:
-                check(data)
-            return read(data)
-        return parse
+        # Within the struct every name reads (decode() refuses only names longer
+        # than sun_path): the decoder's rules are needed past it alone.
+        return Sockaddr.reader(self.struct, abi, proto, layout=self.layout(proto, abi),
+                               need=self.min_length, family=family, most=self.fast(abi).size,
+                               longer=self.decoder(family, proto, abi))
 
     def parse(self, data: bytes, *, proto: int, abi: ABI) -> Any:
         self.decode(data, proto=proto, abi=abi, interfaces=None)   # same length rules
