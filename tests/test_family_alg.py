@@ -32,6 +32,7 @@ import pytest
 from differential import check_decode, check_encode
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from intlike import Index
 from oracle.cpython import CPythonOracle
 
 import sockaddr
@@ -45,19 +46,6 @@ AF_ALG = socket.AF_ALG
 TYPE_AT, TYPE_LEN, FEAT_AT, NAME_AT, NAME_LEN, SIZE = 2, 14, 16, 24, 64, 88
 MIN = NAME_AT + 1                   # alg_bind(): addr_len >= sizeof(sockaddr_alg_new) + 1
 U16, U32 = 2**16, 2**32
-
-
-class Index:
-    """An ``__index__`` integer that is not an int (pickles by reference)."""
-
-    def __init__(self, value: int) -> None:
-        self.value = value
-
-    def __index__(self) -> int:
-        return self.value
-
-    def __repr__(self) -> str:
-        return f"Index({self.value})"
 
 
 class Text(str):

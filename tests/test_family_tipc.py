@@ -30,6 +30,7 @@ import pytest
 from differential import check_decode, check_encode
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from intlike import Index
 from oracle.cpython import CPythonOracle
 
 import sockaddr
@@ -42,19 +43,6 @@ NAMESEQ, NAME, ID = (schemas.constant(n) for n in
                      ("TIPC_ADDR_NAMESEQ", "TIPC_ADDR_NAME", "TIPC_ADDR_ID"))
 CLUSTER, NODE = schemas.constant("TIPC_CLUSTER_SCOPE"), schemas.constant("TIPC_NODE_SCOPE")
 SIZE = 16                          # sizeof(struct sockaddr_tipc), per the headers
-
-
-class Index:
-    """An ``__index__`` integer that is not an int (pickles by reference)."""
-
-    def __init__(self, value: int) -> None:
-        self.value = value
-
-    def __index__(self) -> int:
-        return self.value
-
-    def __repr__(self) -> str:
-        return f"Index({self.value})"
 
 
 class Quad(tuple):  # type: ignore[type-arg]

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from intlike import Index
 
 import sockaddr
 from sockaddr import strategies as sst
@@ -92,19 +93,6 @@ def _bytes(family: int, proto: int, abi: str) -> st.SearchStrategy[bytes]:
                      st.binary(max_size=4))
 
 
-class _Index:
-    """Not an int, but CPython's PyArg_ParseTuple number formats (and struct) take it."""
-
-    def __init__(self, value: int) -> None:
-        self.value = value
-
-    def __index__(self) -> int:
-        return self.value
-
-    def __repr__(self) -> str:
-        return f"_Index({self.value})"
-
-
 class _Int(int):
     """An int subclass: taken where an int is."""
 
@@ -116,7 +104,7 @@ class _Tuple(tuple):  # type: ignore[type-arg]
 _NUMBERS = st.sampled_from([0, 1, 0xFF, 0xFFFF, 0x10000, 0xFFFFF, 0x100000, 0xFFFFFFFF,
                             1 << 32, (1 << 64) - 1, 1 << 64, -1])
 _JUNK = st.one_of(st.none(), st.booleans(), st.integers(-(1 << 70), 1 << 70),
-                  st.builds(_Index, _NUMBERS), st.builds(_Int, _NUMBERS),
+                  st.builds(Index, _NUMBERS), st.builds(_Int, _NUMBERS),
                   st.sampled_from([0, 1, 0xFF, 0xFFFF, 0x10000, 0xFFFFF, 0x100000,
                                    0xFFFFFFFF, 1 << 32, (1 << 64) - 1, 1 << 64, -1]),
                   st.text(max_size=12), st.binary(max_size=12), st.floats(),
@@ -145,7 +133,7 @@ def _int_likes(address: object) -> list[object]:
     out: list[object] = []
     for at, item in enumerate(address):
         if item.__class__ is int:
-            kinds: list[type] = [_Index, _Int, *([bool] if item in (0, 1) else [])]
+            kinds: list[type] = [Index, _Int, *([bool] if item in (0, 1) else [])]
             out += [(*address[:at], kind(item), *address[at + 1:]) for kind in kinds]
     return out
 
