@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import os
-import shutil
 import socket
 import sys
 import tempfile
@@ -65,8 +64,10 @@ def write_log(path: Path, records: int) -> None:
 
 def run(path: Path, json_out: bool) -> tuple[float, float, int]:
     """Wall seconds, CPU seconds (user + system) and peak RSS (KiB) of ``sockaddr audit FILE``."""
-    script = shutil.which("sockaddr")
-    cmd = [script] if script else [sys.executable, "-m", "sockaddr"]
+    # The script this interpreter installed (a venv's, even when it is not activated),
+    # not whichever `sockaddr` PATH finds first.
+    script = Path(sys.executable).with_name("sockaddr")
+    cmd = [str(script)] if script.exists() else [sys.executable, "-m", "sockaddr"]
     args = [*cmd, "audit", *(["--json"] if json_out else []), str(path)]
     start = time.perf_counter()
     pid = os.fork()
