@@ -20,13 +20,13 @@ and hands out, for any ABI:
 from __future__ import annotations
 
 import functools
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import construct as cs
 
 from sockaddr.abi import ABI
@@ -64,6 +64,9 @@ class Schema:
 def _root() -> Path:
     # A wheel installs schemas/ as sockaddr/_schemas; a source checkout (and
     # an editable install, which imports from it) has it beside the package.
+    # pathlib and tomllib load here, on first use: ~25 ms of `import sockaddr`.
+    from pathlib import Path  # noqa: PLC0415
+
     here = Path(__file__).resolve().parent
     for root in (here / "_schemas", here.parent / "schemas"):
         if root.is_dir():
@@ -74,6 +77,8 @@ def _root() -> Path:
 @functools.cache
 def files() -> tuple[Schema, ...]:
     """Every schema file, read once."""
+    import tomllib  # noqa: PLC0415 - see _root()
+
     root = _root()
     out = []
     for path in sorted(root.rglob("*.toml")):
