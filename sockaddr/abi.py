@@ -13,24 +13,27 @@ machine running Python.
 
 from __future__ import annotations
 
-import platform
 import struct
 import sys
-from dataclasses import dataclass, field
 from typing import Literal
+
+from sockaddr._frozen import Frozen
 
 __all__ = ["ABI", "Primitive"]
 
 
-@dataclass(frozen=True)
-class Primitive:
+class Primitive(Frozen):
     """One scalar C type as an ABI lays it out."""
 
+    __slots__ = ("align", "order", "signed", "size")
     size: int
     align: int
     signed: bool
     #: ``"<"`` or ``">"``, the :mod:`struct` byte-order prefix.
     order: str
+
+    def __init__(self, size: int, align: int, signed: bool, order: str) -> None:
+        self._init(size=size, align=align, signed=signed, order=order)
 
 
 # Plain ``char`` is unsigned in these psABIs (AAPCS, the POWER, s390x and RISC-V ELF ABIs).
@@ -45,8 +48,7 @@ _FIXED = {
 }
 
 
-@dataclass(frozen=True)
-class ABI:
+class ABI(Frozen):
     """The layout rules of one OS and architecture (the C psABI).
 
     ``long_size`` is ``sizeof(long)`` (and of ``size_t``); ``int64_align`` is
@@ -56,16 +58,24 @@ class ABI:
     macOS/FreeBSD model; no Linux ABI sets it).
     """
 
+    __slots__ = ("arch", "byteorder", "int64_align", "long_size", "name", "os", "overrides",
+                 "sa_len", "time64")
     name: str
     os: str
     arch: str
     byteorder: Literal["little", "big"]
-    long_size: int = 8
-    int64_align: int = 8
-    time64: bool = True
-    sa_len: bool = False
+    long_size: int
+    int64_align: int
+    time64: bool
+    sa_len: bool
     #: Extra names of C types this ABI defines differently.
-    overrides: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    overrides: tuple[tuple[str, str], ...]
+
+    def __init__(self, name: str, os: str, arch: str, byteorder: Literal["little", "big"],
+                 *, long_size: int = 8, int64_align: int = 8, time64: bool = True,
+                 sa_len: bool = False, overrides: tuple[tuple[str, str], ...] = ()) -> None:
+        self._init(name=name, os=os, arch=arch, byteorder=byteorder, long_size=long_size,
+                   int64_align=int64_align, time64=time64, sa_len=sa_len, overrides=overrides)
 
     @property
     def order(self) -> str:
@@ -74,7 +84,7 @@ class ABI:
 
     def __hash__(self) -> int:
         # Every codec cache is keyed by ABI: hash the name, not all nine fields each call
-        # (equal ABIs have equal names, so this agrees with the generated __eq__).
+        # (equal ABIs have equal names, so this agrees with Frozen's __eq__).
         return hash(self.name)
 
     @property
@@ -188,6 +198,8 @@ def host() -> ABI:
 
 
 def _detect() -> ABI:
+    import platform  # noqa: PLC0415 - 2-3 ms of `import sockaddr`; needed once, on first use
+
     machine = platform.machine().lower()
     machine = _MACHINES.get(machine, machine)
     bits = struct.calcsize("P") * 8

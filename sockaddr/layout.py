@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 if TYPE_CHECKING:
     import construct as cs
 
+from sockaddr._frozen import Frozen
 from sockaddr.abi import ABI
 
 __all__ = [
@@ -29,37 +29,45 @@ __all__ = [
 Value: TypeAlias = Any
 
 
-@dataclass(frozen=True)
-class Scalar:
+class Scalar(Frozen):
     """An integer of ``size`` bytes in byte order ``order`` (``"<"``/``">"``)."""
 
+    __slots__ = ("align", "ctype", "order", "signed", "size")
     ctype: str
     size: int
     align: int
     signed: bool
     order: str
 
+    def __init__(self, ctype: str, size: int, align: int, signed: bool, order: str) -> None:
+        self._init(ctype=ctype, size=size, align=align, signed=signed, order=order)
 
-@dataclass(frozen=True)
-class Bytes:
+
+class Bytes(Frozen):
     """``char``/``__u8`` arrays: kept as :class:`bytes`, never decoded here."""
 
+    __slots__ = ("align", "size")
     size: int
-    align: int = 1
+    align: int
+
+    def __init__(self, size: int, align: int = 1) -> None:
+        self._init(size=size, align=align)
 
 
-@dataclass(frozen=True)
-class Array:
+class Array(Frozen):
     """``elem name[count]`` for any element type but bytes."""
 
+    __slots__ = ("align", "count", "elem", "size")
     elem: CType
     count: int
     size: int
     align: int
 
+    def __init__(self, elem: CType, count: int, size: int, align: int) -> None:
+        self._init(elem=elem, count=count, size=size, align=align)
 
-@dataclass(frozen=True)
-class Field:
+
+class Field(Frozen):
     """One member at its byte offset.  ``hole`` marks padding C adds silently.
 
     An anonymous C11 member (``union { ... };`` without a name) is named
@@ -68,12 +76,17 @@ class Field:
     paths through it.
     """
 
+    __slots__ = ("anonymous", "doc", "hole", "name", "offset", "type")
     name: str
     offset: int
     type: CType
-    hole: bool = False
-    doc: str = ""
-    anonymous: bool = False
+    hole: bool
+    doc: str
+    anonymous: bool
+
+    def __init__(self, name: str, offset: int, type: CType, *, hole: bool = False,
+                 doc: str = "", anonymous: bool = False) -> None:
+        self._init(name=name, offset=offset, type=type, hole=hole, doc=doc, anonymous=anonymous)
 
     @property
     def c_name(self) -> str:
@@ -81,19 +94,21 @@ class Field:
         return "" if self.anonymous else self.name
 
 
-@dataclass(frozen=True)
-class Struct:
+class Struct(Frozen):
     """A C struct; ``fields`` tile it completely (holes are explicit fields)."""
 
+    __slots__ = ("_index", "align", "doc", "fields", "name", "size")
     name: str
     fields: tuple[Field, ...]
     size: int
     align: int
-    doc: str = ""
-    _index: dict[str, Field] = field(default_factory=dict, compare=False, repr=False)
+    doc: str
+    _index: dict[str, Field]
 
-    def __post_init__(self) -> None:
-        self._index.update((f.name, f) for f in self.fields)
+    def __init__(self, name: str, fields: tuple[Field, ...], size: int, align: int,
+                 doc: str = "") -> None:
+        self._init(name=name, fields=fields, size=size, align=align, doc=doc,
+                   _index={f.name: f for f in fields})
 
     def field(self, name: str) -> Field:
         """The member called ``name`` (C name)."""
@@ -146,14 +161,17 @@ class Struct:
         yield from _leaves(self, "", 0, raw)
 
 
-@dataclass(frozen=True)
-class Union:
+class Union(Frozen):
     """A C union: every arm starts at offset 0."""
 
+    __slots__ = ("align", "arms", "name", "size")
     name: str
     arms: tuple[Field, ...]
     size: int
     align: int
+
+    def __init__(self, name: str, arms: tuple[Field, ...], size: int, align: int) -> None:
+        self._init(name=name, arms=arms, size=size, align=align)
 
     def arm(self, name: str) -> Field:
         """The arm called ``name``."""

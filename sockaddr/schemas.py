@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -29,6 +28,7 @@ if TYPE_CHECKING:
 
     import construct as cs
 
+from sockaddr._frozen import Frozen
 from sockaddr.abi import ABI
 from sockaddr.layout import (
     CType,
@@ -46,10 +46,11 @@ __all__ = ["Schema", "constant", "constants", "ctype", "fast", "files", "get", "
            "structs", "union"]
 
 
-@dataclass(frozen=True)
-class Schema:
+class Schema(Frozen):
     """One schema file: the C header it mirrors and what it declares."""
 
+    __slots__ = ("constants", "defines", "header", "includes", "path", "source", "structs",
+                 "typedefs", "unions")
     path: str                    # relative to schemas/, e.g. "linux/in6.toml"
     header: str                  # the C header, e.g. "linux/in6.h"
     includes: tuple[str, ...]    # headers a C program must include first
@@ -59,6 +60,13 @@ class Schema:
     typedefs: dict[str, str]
     structs: dict[str, dict[str, Any]]
     unions: dict[str, dict[str, Any]]
+
+    def __init__(self, *, path: str, header: str, includes: tuple[str, ...],
+                 defines: tuple[str, ...], source: str, constants: dict[str, Any],
+                 typedefs: dict[str, str], structs: dict[str, dict[str, Any]],
+                 unions: dict[str, dict[str, Any]]) -> None:
+        self._init(path=path, header=header, includes=includes, defines=defines, source=source,
+                   constants=constants, typedefs=typedefs, structs=structs, unions=unions)
 
 
 def _root() -> Path:
