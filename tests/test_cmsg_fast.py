@@ -143,7 +143,8 @@ def test_fast_readers_are_derived(abi: str) -> None:
                 own = cls.from_payload.__func__  # type: ignore[attr-defined]
                 if size is not None and own in DERIVED:
                     length = size + cmsg.header(abi)[0]
-                    run = plan.fixed[_header(abi, length, *cls.numbers(resolved))]
+                    read, run, _ = plan.fixed[_header(abi, length, *cls.numbers(resolved))]
+                    assert read.__code__.co_filename.startswith("<cmsg reader"), cls
                     assert run.__code__.co_filename.startswith("<cmsg reader"), cls
                 if size is None and own is RawMessage.from_payload.__func__:  # type: ignore[attr-defined]
                     assert variable is not None, cls

@@ -7,11 +7,11 @@ family: every ``(cmsg_len, cmsg_level, cmsg_type)`` a fixed-size form takes is
 a key of raw header bytes, so a message costs one slice and one dict look-up
 before its reader; readers are generated from the payload's schema layout (one
 :class:`struct.Struct` per payload) and fill the frozen dataclass's
-``__dict__`` directly, as its ``__init__`` would.  A reader runs on for as
-long as the next header is the same bytes (a ``startswith``, no slice, look-up
-or call per message), since buffers tend to repeat one kind: 1,000 IP_TTLs
-cost 1.13x the cheapest hand-written loop that makes the same objects, not
-1.4x.
+``__dict__`` directly, as its ``__init__`` would.  When a header repeats the
+one before, that form's reader runs on for as long as the next header is the
+same bytes (a ``startswith``; no slice, look-up or call per message): 1,000
+IP_TTLs cost 1.13x the cheapest hand-written loop that makes the same objects,
+not 1.4x.  A buffer of different messages never pays for the run.
 
 Whatever the fast path does not cover (unregistered pairs, variable sizes,
 classes with their own ``from_payload``, every error and truncation) goes
@@ -215,10 +215,10 @@ class _Source:
         return f"({', '.join(items)},)" if items else "()"
 
     def readers(self, cls: type[ControlMessage], values: dict[str, str], size: int,
-                skip: int, holes: list[tuple[int, int]]) -> tuple[Runner, Whole]:
-        """The runner of ``cls`` from ``values`` (field: expression) after a
-        ``skip``-byte header, and the reader of the payload alone.  Non-zero
-        bytes in ``holes`` are kept as
+                skip: int, holes: list[tuple[int, int]]) -> tuple[Reader, Runner, Whole]:
+        """The reader and runner of ``cls`` from ``values`` (field: expression)
+        after a ``skip``-byte header, and the reader of the payload alone.
+        Non-zero bytes in ``holes`` are kept as
         :class:`~sockaddr.cmsg._shapes.PaddedStruct` keeps them."""
         tail = [f"{size - self.pos}x"] if size > self.pos else []
         targets = "".join(f"v{i}, " for i in range(self.count))
@@ -259,15 +259,17 @@ class _Source:
                                                  ).unpack_from,
                        padding=struct.Struct("".join(["<", *head, *padding])).unpack_from)
             exec(code, env)
-            made.append(env["runner"] if base else env["read"])
-        return made[0], made[1]
+            made.append(env)
+        return made[0]["read"], made[0]["runner"], made[1]["read"]
 
 
-def readers(cls: type[ControlMessage], abi: ABI, size: int, skip: int) -> tuple[Runner, Whole]:
+def readers(cls: type[ControlMessage], abi: ABI, size: int,
+            skip: int) -> tuple[Reader, Runner, Whole]:
     """Readers of ``cls``'s fixed ``size``-byte payload: ``cls.from_payload``, made fast.
 
-    The first is the :data:`Runner` of messages of a buffer (``skip`` header
-    bytes, then the payload); the second reads the payload alone.  Only the
+    The first reads the message at an offset of a buffer, after its ``skip``
+    header bytes, and raises if the buffer is too short for it; the second
+    is the :data:`Runner` of such messages; the third reads the payload alone.  Only the
     library's own ``from_payload`` of scalars and structs (padded or not) is
     derived: other classes keep theirs.
     """
@@ -292,7 +294,7 @@ def readers(cls: type[ControlMessage], abi: ABI, size: int, skip: int) -> tuple[
         if off + skip + size > len(raw):
             raise IndexError(off)       # as the derived readers' struct.error
         return from_payload(raw[off + skip:off + skip + size], abi)
-    return functools.partial(_runner, read), lambda data: from_payload(data, abi)
+    return read, functools.partial(_runner, read), lambda data: from_payload(data, abi)
 
 
 def _runner(read: Reader, key: bytes, step: int) -> Run:
@@ -348,8 +350,8 @@ class Plan:
         self.pack = schemas.fast("cmsghdr", abi).pack
         #: ``(level, type)`` -> (readers by payload size, the variable form, the candidates)
         self.pairs: dict[tuple[int, int], Pair] = {}
-        #: the raw ``cmsghdr`` of a fixed-size form -> the run of such messages
-        self.fixed: dict[bytes, Run] = {}
+        #: the raw ``cmsghdr`` of a fixed-size form -> (reader, run, CMSG_ALIGN(cmsg_len))
+        self.fixed: dict[bytes, tuple[Reader, Run, int]] = {}
         #: ``parse(raw, truncated)``: :func:`sockaddr.cmsg.parse` of ``raw`` (bytes).
         self.parse = self._parser()
 
@@ -369,13 +371,14 @@ class Plan:
             if size is None:
                 var = var or variable(cls, self.abi)
             elif size not in sizes:
-                runner, sizes[size] = readers(cls, self.abi, size, self.size)
+                read, runner, sizes[size] = readers(cls, self.abi, size, self.size)
                 length = self.size + size
                 try:
                     key = self.pack(length, level, type_)
                 except struct.error:
                     continue        # numbers no header holds: the reference path refuses
-                self.fixed[key] = runner(key, _align(length, self.align))
+                step_ = _align(length, self.align)
+                self.fixed[key] = (read, runner(key, step_), step_)
         found = self.pairs[level, type_] = (sizes, var, candidates)
         return found
 
@@ -404,13 +407,24 @@ class Plan:
             append = out.append
             end = len(raw)
             offset = 0
+            last = None
             while offset < end:
-                run = get(raw[offset:offset + size])
-                if run is not None:
-                    after = run(raw, offset, append)
-                    if after != offset:
-                        offset = after
-                        continue
+                key = raw[offset:offset + size]
+                entry = get(key)
+                if entry is not None:
+                    if key == last:         # a repeat: run on (see the module's docstring)
+                        after = entry[1](raw, offset, append)
+                        if after != offset:
+                            offset = after
+                            continue
+                    else:
+                        try:
+                            append(entry[0](raw, offset))
+                            offset += entry[2]
+                            last = key
+                            continue
+                        except Exception:
+                            pass
                 # Not a fixed form, cut short, or a reader's error: the reference says which.
                 offset = step(raw, offset, out, hdr, truncated=truncated, decode=decode)
             return out
