@@ -51,6 +51,8 @@ class Frozen:
         raise AttributeError(f"cannot delete field {name!r} of frozen {type(self).__name__}")
 
     def __eq__(self, other: object) -> bool:
+        if other is self:       # the common case (ABIs are shared), without the tuples
+            return True
         if not isinstance(other, Frozen) or type(other) is not type(self):
             return NotImplemented
         return self._values() == other._values()

@@ -36,7 +36,7 @@ from sockaddr import schemas
 from sockaddr.abi import ABI, KNOWN
 from sockaddr.captures import parse_strace_line
 from sockaddr.captures.audit import AuditBlock, scan_audit
-from sockaddr.codec import decode, encode, parse
+from sockaddr.codec import decode, decode_list, encode, parse
 from sockaddr.errors import DecodeError
 
 __all__ = ["family_name", "main"]
@@ -520,12 +520,8 @@ def _audit_columns(label: str, block: AuditBlock, ns: argparse.Namespace,
     if block.columns is None:
         return None
     stamps, events, saddrs, interpreted = block.columns
-    # A partial() with keywords copies them on every call: the defaults, when
-    # they are what was asked for, save that.
-    one = (decode if ns.proto == 0 and ns.abi == ABI.get(None)
-           else functools.partial(decode, proto=ns.proto, abi=ns.abi))
     try:
-        values = list(map(one, saddrs))
+        values = decode_list(saddrs, ns.proto, ns.abi)
     except DecodeError:
         return None
     if None in values:

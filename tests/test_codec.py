@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given, settings
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 import sockaddr
 from sockaddr import schemas
 from sockaddr.abi import ABI, KNOWN
+from sockaddr.codec import decode_list
 
 ABIS = sorted(KNOWN)
 #: Every family number a codec knows, and two nobody knows.
@@ -40,6 +42,27 @@ def test_decode_and_parse_raise_only_decode_error(abi: str, data: st.DataObject)
     else:
         assert bytes(rec) == raw
         assert rec.fields == sockaddr.parse(bytes(rec), abi=abi).fields
+
+
+def _outcome(fn: Callable[[], object]) -> object:
+    try:
+        return fn()
+    except sockaddr.DecodeError as e:
+        return type(e), str(e), e.offset
+
+
+@pytest.mark.parametrize("abi", [*ABIS, None])
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_decode_list_is_decode_of_each(abi: str | None, data: st.DataObject) -> None:
+    """The same values, or the first address's error, as decode() one by one (cached
+    families and new ones, any protocol)."""
+    raws = data.draw(st.lists(st.one_of(st.binary(max_size=40), _with_family(abi or "linux-x86_64"),
+                                        st.sampled_from([b"", b"\x02\x00" + bytes(14)])),
+                              max_size=8))
+    proto = data.draw(st.sampled_from([0, 1, 2, 7]))
+    want = _outcome(lambda: [sockaddr.decode(r, proto=proto, abi=abi) for r in raws])
+    assert _outcome(lambda: decode_list(raws, proto, abi)) == want
 
 
 @pytest.mark.parametrize("abi", ABIS)
