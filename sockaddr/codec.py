@@ -121,8 +121,8 @@ def decode_list(datas: list[bytes], proto: int = 0,
     Raises what :func:`decode` raises for the first address it refuses.
 
     >>> from sockaddr.codec import decode_list
-    >>> decode_list([bytes.fromhex("0200005000000000"), b""])
-    [('0.0.0.0', 80), None]
+    >>> decode_list([bytes.fromhex("02000050c0000201") + bytes(8), b""])
+    [('192.0.2.1', 80), None]
     """
     table = _table(DECODERS, abi, proto)
     try:
