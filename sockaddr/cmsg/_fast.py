@@ -409,10 +409,10 @@ class Plan:
             offset = 0
             last = None
             while offset < end:
-                key = raw[offset:offset + size]
-                entry = get(key)
+                entry = get(raw[offset:offset + size])
                 if entry is not None:
-                    if key == last:         # a repeat: run on (see the module's docstring)
+                    # Each header has its own entry: the same entry is a repeat.
+                    if entry is last:       # run on (see the module's docstring)
                         after = entry[1](raw, offset, append)
                         if after != offset:
                             offset = after
@@ -421,7 +421,7 @@ class Plan:
                         try:
                             append(entry[0](raw, offset))
                             offset += entry[2]
-                            last = key
+                            last = entry
                             continue
                         except Exception:
                             pass
