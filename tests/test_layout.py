@@ -7,6 +7,8 @@ write the same bytes on every ABI.
 
 from __future__ import annotations
 
+import copy
+import pickle
 import struct
 from typing import Any
 
@@ -15,8 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sockaddr import schemas
+from sockaddr._frozen import Frozen
 from sockaddr.abi import ABI, KNOWN
-from sockaddr.layout import Array, CType, Scalar, Struct, Union, read, write
+from sockaddr.layout import Array, Bytes, CType, Scalar, Struct, Union, read, write
 
 STRUCTS = sorted({name for schema, name in schemas.structs() if name in schema.structs})
 ABIS = sorted(KNOWN)
@@ -138,3 +141,51 @@ def test_views_read_and_write_what_the_fast_path_does(name: str, abi: str,
         view.unpack_from(raw[:-1], start)
     with pytest.raises(Exception, match=r"stream read less|could not read"):
         schemas.get(name, abi).parse(raw[:-1])
+
+
+@pytest.mark.parametrize("abi", sorted(KNOWN))
+def test_layout_values_behave_as_frozen_dataclasses(abi: str) -> None:
+    """ABIs and layouts (sockaddr._frozen, not dataclasses): equal by value and type,
+    hashed alike, rebuilt by pickle and copy, and never assigned."""
+    resolved = ABI.get(abi)
+    for name in ("sockaddr_in6", "sockaddr_ll", "sockaddr_can", "cmsghdr"):
+        layout = schemas.layout(name, resolved)
+        values: tuple[Any, ...] = (resolved, layout, layout.fields[0], layout.fields[0].type)
+        for value in values:
+            for twin in (pickle.loads(pickle.dumps(value)), copy.deepcopy(value)):
+                assert twin is not value
+                assert twin == value
+                assert hash(twin) == hash(value)
+                assert repr(twin) == repr(value)
+            with pytest.raises(AttributeError):
+                value.size = 0
+            with pytest.raises(AttributeError):
+                del value.name
+    assert schemas.layout("sockaddr_in", resolved) != schemas.layout("sockaddr_in6", resolved)
+    assert ABI.get(abi) != ABI.get("linux-s390x" if abi != "linux-s390x" else "linux-i386")
+    assert Bytes(4) == Bytes(4, 1)
+    assert Bytes(4) != Bytes(4, 2)
+
+
+class _Pair(Frozen):
+    __slots__ = ("a", "b")
+    a: int
+    b: int
+
+    def __init__(self, a: int, b: int) -> None:
+        self._init(a=a, b=b)
+
+
+class _OtherPair(_Pair):
+    __slots__ = ()
+
+
+def test_frozen_compares_class_and_fields_in_order() -> None:
+    """Same values, another class: not equal (as dataclasses compare); fields are the
+    annotated names in order."""
+    assert _Pair._fields == ("a", "b")
+    assert _Pair(1, 2) == _Pair(1, 2)
+    assert _Pair(1, 2) != _Pair(2, 1)
+    assert _Pair(1, 2) != _OtherPair(1, 2)
+    assert _Pair(1, 2) != (1, 2)
+    assert repr(_OtherPair(1, 2)) == "_OtherPair(a=1, b=2)"
