@@ -50,6 +50,7 @@ from sockaddr.strategies._cmsg import (
     message_strategy,
     unknown_strategy,
 )
+from sockaddr.strategies._drop import mapped
 
 __all__ = [
     "address_families",
@@ -62,7 +63,6 @@ __all__ = [
 ]
 
 AbiArg = ABI | str | None
-_REJECT = object()
 
 
 @functools.cache
@@ -116,14 +116,10 @@ def _pairs(family: int | None, proto: int, abi: ABI) -> st.SearchStrategy[tuple[
 
 
 def _encoded(family: int, proto: int, abi: ABI) -> st.SearchStrategy[bytes]:
-    def build(address: object) -> object:
-        try:
-            return encode(family, address, proto=proto, abi=abi)
-        except (ValueError, TypeError, OverflowError, OSError):
-            return _REJECT      # a value this ABI cannot hold
-
-    return address_strategy(family, proto, abi).map(build).filter(
-        lambda b: b is not _REJECT)  # type: ignore[return-value]
+    # Drops the values this ABI cannot hold.
+    return mapped(address_strategy(family, proto, abi),
+                  lambda address: encode(family, address, proto=proto, abi=abi),
+                  (ValueError, TypeError, OverflowError, OSError))
 
 
 def _hostile(valid: bytes, abi: ABI) -> st.SearchStrategy[bytes]:

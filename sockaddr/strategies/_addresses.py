@@ -28,6 +28,7 @@ from sockaddr.codec import decode, encode
 from sockaddr.errors import DecodeError
 from sockaddr.families import Family, encoder_for
 from sockaddr.layout import Bytes, Scalar
+from sockaddr.strategies._drop import mapped
 
 __all__ = ["address_strategy", "protocols"]
 
@@ -303,18 +304,12 @@ def _derived(codec: Family, family: int, proto: int, abi: ABI) -> Strategy:
         structs.update((s, {}) for s in codec.structs)
 
     def value(data: bytes) -> object:
-        try:
-            address = decode(data, proto=proto, abi=abi)
-            encode(family, address, proto=proto, abi=abi)
-        except (DecodeError, TypeError, ValueError, OverflowError, OSError):
-            return _REJECT
+        address = decode(data, proto=proto, abi=abi)
+        encode(family, address, proto=proto, abi=abi)
         return address
 
-    return st.one_of([struct_bytes(s, family, abi, sel) for s, sel in structs.items()]).map(
-        value).filter(lambda v: v is not _REJECT)
-
-
-_REJECT = object()
+    return mapped(st.one_of([struct_bytes(s, family, abi, sel) for s, sel in structs.items()]),
+                  value, (DecodeError, TypeError, ValueError, OverflowError, OSError))
 
 
 # -- the entry point -----------------------------------------------------------------

@@ -19,11 +19,11 @@ from sockaddr import cmsg, schemas
 from sockaddr.abi import ABI
 from sockaddr.cmsg._base import ControlMessage, all_forms
 from sockaddr.errors import DecodeError
+from sockaddr.strategies._drop import DROP, mapped
 
 __all__ = ["classes", "message_strategy", "payloads", "unknown_strategy"]
 
 Strategy = st.SearchStrategy[Any]
-_REJECT = object()
 
 
 @functools.cache
@@ -54,14 +54,11 @@ def message_strategy(cls: type[ControlMessage], abi: ABI) -> Strategy:
         raise InvalidArgument(f"{cls.__name__} has no (level, type) on {abi.name}")
 
     def make(data: bytes) -> object:
-        try:
-            message = cls.from_payload(data, abi)
-        except DecodeError:
-            return _REJECT
+        message = cls.from_payload(data, abi)
         # A variable-size form gives Unknown for a payload it cannot hold (_shapes.malformed).
-        return message if type(message) is cls else _REJECT
+        return message if type(message) is cls else DROP
 
-    return payloads(cls, abi).map(make).filter(lambda m: m is not _REJECT)
+    return mapped(payloads(cls, abi), make, (DecodeError,))
 
 
 def _registered(abi: ABI) -> frozenset[tuple[int, int]]:
