@@ -34,8 +34,14 @@ class Frozen:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         # A class's own annotations (3.10+), strings here: nothing is evaluated.
-        own = cls.__annotations__
-        cls._fields = cls._fields + tuple(n for n in own if not n.startswith("_"))
+        own = tuple(n for n in cls.__annotations__ if not n.startswith("_"))
+        # The slots store, the annotations order: a slot left unannotated would be
+        # silently left out of equality and pickling.
+        slots = {n for n in cls.__dict__.get("__slots__", ()) if not n.startswith("_")}
+        if slots != set(own):
+            raise TypeError(f"{cls.__name__}: public __slots__ {sorted(slots)} are not "
+                            f"its annotated fields {sorted(own)}")
+        cls._fields = cls._fields + own
 
     def _init(self, **values: Any) -> None:
         for name, value in values.items():

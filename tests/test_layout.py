@@ -189,3 +189,7 @@ def test_frozen_compares_class_and_fields_in_order() -> None:
     assert _Pair(1, 2) != _OtherPair(1, 2)
     assert _Pair(1, 2) != (1, 2)
     assert repr(_OtherPair(1, 2)) == "_OtherPair(a=1, b=2)"
+    with pytest.raises(TypeError, match="are not its annotated fields"):
+        class _Unannotated(Frozen):     # a slot equality and pickling would skip
+            __slots__ = ("a", "b")
+            a: int
